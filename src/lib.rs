@@ -1,0 +1,4 @@
+//! netsplit: specify and test how an Apache Mesos cluster behaves when its network fails.
+
+pub mod model;
+pub mod suggest;

@@ -1,0 +1,61 @@
+//! "Did you mean" suggestions: edit distance and nearest candidates.
+//!
+//! Shared by the spec parser (misspelt keywords and tags), the step registry
+//! (closest known steps) and the model's name parsers (states, reasons, flags).
+//! Pure functions; ties keep the candidates' order, so suggestions are deterministic.
+
+/// Levenshtein distance between two strings, counted in `char`s, ASCII case-insensitive.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+/// Up to `n` candidates nearest to `input`, nearest first, leaving out those so far
+/// away that suggesting them would be noise (more than half the input's length).
+pub fn closest<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
+    let limit = (input.chars().count() / 2).max(2);
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (edit_distance(input, c), i, c))
+        .filter(|(d, _, _)| *d <= limit)
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, _, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    #[test_case("Scenaro", "Scenario" => 1 ; "one letter missing")]
+    #[test_case("kitten", "sitting" => 3 ; "the classic example")]
+    #[test_case("GIVEN", "given" => 0 ; "case is ignored")]
+    #[test_case("", "abc" => 3 ; "from empty")]
+    fn edit_distance_counts_single_character_edits(a: &str, b: &str) -> usize {
+        edit_distance(a, b)
+    }
+
+    #[test]
+    fn closest_ranks_nearer_candidates_first_and_drops_distant_ones() {
+        let candidates = ["Scenario", "Examples", "Feature", "Background"];
+        assert_eq!(closest("Exmples", candidates, 3), vec!["Examples"]);
+        assert!(closest("zzzzzzzz", candidates, 3).is_empty());
+    }
+}

@@ -4,11 +4,37 @@
 //! Invariant: nothing in this module performs I/O, reads a wall clock, spawns a
 //! thread, keeps global state or iterates in an order that could change a result.
 //! The same inputs always give the same trace.
+//!
+//! - [`master::Master`] and [`agent::Agent`] are the state machines: they take
+//!   inputs with the current instant, queue outputs, and expose their next timer.
+//! - [`cluster::Cluster`] is the simulator that joins them over a [`network::Network`]
+//!   and records a [`trace`].
+//! - [`time`], [`status`], [`version`], [`flags`] and [`message`] are the vocabulary.
 
+pub mod agent;
+pub mod cluster;
+pub mod flags;
+pub mod master;
+pub mod message;
+pub mod metrics;
+pub mod network;
+pub mod rng;
 pub mod status;
 pub mod time;
+pub mod timer;
+pub mod trace;
 pub mod version;
 
+pub use agent::{Agent, AgentState};
+pub use cluster::{Cluster, ClusterBuilder, ClusterError, OperatorResponse, Received};
+pub use flags::{AgentFlags, FlagError, MasterFlags, RateLimit, RegistryKind};
+pub use master::{AgentStatus, Master, TaskView};
+pub use message::{AgentId, FrameworkEvent, FrameworkInfo, Message, MessageKind, StatusUpdate};
+pub use network::Direction;
 pub use status::{Reason, Source, TaskState, UnknownName};
 pub use time::{Duration, Instant, ParseDurationError};
+pub use trace::{Endpoint, Fact, TraceEntry, TraceEvent};
 pub use version::{ParseVersionError, Profile, Version};
+
+#[cfg(test)]
+mod tests;

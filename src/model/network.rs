@@ -1,0 +1,175 @@
+//! The simulated network between the master and each agent host.
+//!
+//! Each host has one link with two directions. A direction can be cut (a
+//! partition), drop every message of some kinds, or drop the next message of a
+//! kind. A message is checked when it is sent and again when it arrives, so a cut
+//! also loses what was in flight. Delivery is FIFO per instant: messages due at the
+//! same instant arrive in the order they were sent.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::message::{Message, MessageKind};
+use super::time::{Duration, Instant};
+use super::trace::Endpoint;
+
+/// Which way a message travels on a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    ToMaster,
+    ToAgent,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Rules {
+    cut: bool,
+    drop_kinds: BTreeSet<MessageKind>,
+    /// How many of the next messages of each kind to drop.
+    drop_next: BTreeMap<MessageKind, u32>,
+}
+
+impl Rules {
+    fn is_clear(&self) -> bool {
+        !self.cut && self.drop_kinds.is_empty() && self.drop_next.is_empty()
+    }
+}
+
+/// A message on its way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InFlight {
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub message: Message,
+}
+
+/// The outcome of sending a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sent {
+    Queued,
+    Dropped(String),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Network {
+    latency: Duration,
+    links: BTreeMap<(String, Direction), Rules>,
+    in_flight: BTreeMap<(Instant, u64), InFlight>,
+    seq: u64,
+}
+
+fn direction_of(from: &Endpoint) -> (String, Direction) {
+    match from {
+        Endpoint::Master => unreachable!("callers resolve the host of a master message"),
+        Endpoint::Agent(host) => (host.clone(), Direction::ToMaster),
+    }
+}
+
+impl Network {
+    pub fn set_latency(&mut self, latency: Duration) {
+        self.latency = latency;
+    }
+
+    pub fn latency(&self) -> Duration {
+        self.latency
+    }
+
+    fn link_of(from: &Endpoint, to: &Endpoint) -> (String, Direction) {
+        match to {
+            Endpoint::Agent(host) => (host.clone(), Direction::ToAgent),
+            Endpoint::Master => direction_of(from),
+        }
+    }
+
+    fn rules_mut(&mut self, host: &str, direction: Direction) -> &mut Rules {
+        self.links.entry((host.to_string(), direction)).or_default()
+    }
+
+    /// Cuts (or heals) one direction of the link to `host`.
+    pub fn set_cut(&mut self, host: &str, direction: Direction, cut: bool) {
+        self.rules_mut(host, direction).cut = cut;
+        self.tidy();
+    }
+
+    pub fn is_cut(&self, host: &str, direction: Direction) -> bool {
+        self.links
+            .get(&(host.to_string(), direction))
+            .is_some_and(|r| r.cut)
+    }
+
+    pub fn drop_kind(&mut self, host: &str, direction: Direction, kind: MessageKind) {
+        self.rules_mut(host, direction).drop_kinds.insert(kind);
+    }
+
+    pub fn drop_next(&mut self, host: &str, direction: Direction, kind: MessageKind) {
+        *self
+            .rules_mut(host, direction)
+            .drop_next
+            .entry(kind)
+            .or_default() += 1;
+    }
+
+    /// Ends every cut and drop rule on the link to `host`.
+    pub fn heal_host(&mut self, host: &str) {
+        self.links.retain(|(h, _), _| h != host);
+    }
+
+    /// Ends every cut and drop rule on every link.
+    pub fn heal_all(&mut self) {
+        self.links.clear();
+    }
+
+    fn tidy(&mut self) {
+        self.links.retain(|_, r| !r.is_clear());
+    }
+
+    /// Puts a message on the wire, or says why it was lost.
+    pub fn send(&mut self, now: Instant, from: Endpoint, to: Endpoint, message: Message) -> Sent {
+        let key = Self::link_of(&from, &to);
+        if let Some(rules) = self.links.get_mut(&key) {
+            let kind = message.kind();
+            if rules.cut {
+                return Sent::Dropped("partitioned".to_string());
+            }
+            if rules.drop_kinds.contains(&kind) {
+                return Sent::Dropped(format!("{kind} messages are dropped"));
+            }
+            if let Some(n) = rules.drop_next.get_mut(&kind) {
+                *n -= 1;
+                if *n == 0 {
+                    rules.drop_next.remove(&kind);
+                }
+                self.tidy();
+                return Sent::Dropped(format!("the next {kind} was dropped"));
+            }
+        }
+        self.seq += 1;
+        self.in_flight.insert(
+            (now + self.latency, self.seq),
+            InFlight { from, to, message },
+        );
+        Sent::Queued
+    }
+
+    /// When the next message arrives.
+    pub fn next_delivery(&self) -> Option<Instant> {
+        self.in_flight.keys().next().map(|(at, _)| *at)
+    }
+
+    /// The next message due at or before `now`, with whether a cut made while it
+    /// was in flight lost it.
+    pub fn pop_due(&mut self, now: Instant) -> Option<(InFlight, bool)> {
+        let (&key, _) = self.in_flight.iter().next()?;
+        if key.0 > now {
+            return None;
+        }
+        let message = self.in_flight.remove(&key)?;
+        let (host, direction) = Self::link_of(&message.from, &message.to);
+        let lost = self.is_cut(&host, direction);
+        Some((message, lost))
+    }
+
+    /// Forgets what is in flight to `host`: the process it was meant for is gone.
+    pub fn forget_messages_to(&mut self, host: &str) {
+        let to = Endpoint::Agent(host.to_string());
+        self.in_flight.retain(|_, m| m.to != to);
+    }
+}

@@ -1,0 +1,76 @@
+//! Explicit timers for the sans-io state machines.
+//!
+//! A state machine arms timers as data; the driver asks [`Timers::next`] for the
+//! earliest deadline and hands back the due ones. Timers due at the same instant
+//! fire in the order they were armed. Cancelling is done by the owner with
+//! generation counters, so nothing here needs to search.
+
+use std::collections::BTreeMap;
+
+use super::time::Instant;
+
+#[derive(Clone, Debug)]
+pub struct Timers<T> {
+    queue: BTreeMap<(Instant, u64), T>,
+    seq: u64,
+}
+
+impl<T> Default for Timers<T> {
+    fn default() -> Self {
+        Timers {
+            queue: BTreeMap::new(),
+            seq: 0,
+        }
+    }
+}
+
+impl<T> Timers<T> {
+    pub fn schedule(&mut self, at: Instant, timer: T) {
+        self.seq += 1;
+        self.queue.insert((at, self.seq), timer);
+    }
+
+    /// The earliest deadline, if any timer is armed.
+    pub fn next(&self) -> Option<Instant> {
+        self.queue.keys().next().map(|(at, _)| *at)
+    }
+
+    /// Removes and returns the earliest timer due at or before `now`.
+    pub fn pop_due(&mut self, now: Instant) -> Option<T> {
+        let (&key, _) = self.queue.iter().next()?;
+        if key.0 > now {
+            return None;
+        }
+        self.queue.remove(&key)
+    }
+
+    /// Armed timers, earliest first.
+    pub fn iter(&self) -> impl Iterator<Item = (Instant, &T)> {
+        self.queue.iter().map(|((at, _), t)| (*at, t))
+    }
+
+    pub fn clear(&mut self) {
+        self.queue.clear();
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.queue.retain(|_, t| keep(t));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timers_due_at_the_same_instant_fire_in_the_order_they_were_armed() {
+        let mut timers = Timers::default();
+        let t = Instant::from_millis(10);
+        timers.schedule(t, "second-armed-later");
+        timers.schedule(Instant::from_millis(5), "first");
+        timers.schedule(t, "third");
+        assert_eq!(timers.pop_due(Instant::from_millis(4)), None);
+        let fired: Vec<_> = std::iter::from_fn(|| timers.pop_due(t)).collect();
+        assert_eq!(fired, ["first", "second-armed-later", "third"]);
+    }
+}

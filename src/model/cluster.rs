@@ -218,6 +218,11 @@ impl ClusterBuilder {
         self.version
     }
 
+    /// The declared agents' hosts, in declaration order.
+    pub fn agents(&self) -> &[String] {
+        &self.agents
+    }
+
     pub fn has_agent(&self, host: &str) -> bool {
         self.agents.iter().any(|a| a == host)
     }

@@ -34,11 +34,15 @@
 //! assert!(matches!(error, LookupError::BadArgument { column: 15, .. }));
 //! ```
 
+pub mod mesos;
 pub mod params;
 pub mod registry;
+pub mod world;
 
+pub use mesos::MesosWorld;
 pub use params::{BUILTIN_PLACEHOLDERS, ParseFn, PlaceholderDoc, Shape, Value};
 pub use registry::{
     Args, DocStringUse, Found, Handler, LookupError, Registry, RegistryBuilder, RegistryError,
     StepDef, StepError, StepKind, Table, TableUse,
 };
+pub use world::World;

@@ -1,4 +1,5 @@
 //! netsplit: specify and test how an Apache Mesos cluster behaves when its network fails.
 
 pub mod model;
+pub mod spec;
 pub mod suggest;

@@ -390,22 +390,19 @@ mod tests {
         let (scenarios, _) = expand(
             "@f\nFeature: f\nBackground:\n  Given a\nScenario: x\n  Given b\n@r\nRule: r\n  Background:\n    Given c\n  @s\n  Scenario Outline: y\n    Then <v>\n    @e\n    Examples:\n      | v |\n      | d |\n",
         );
-        let summary: Vec<(Option<&str>, Vec<&str>, Vec<&str>, usize)> = scenarios
+        let summary: Vec<String> = scenarios
             .iter()
             .map(|s| {
-                (
-                    s.rule.as_deref(),
-                    s.tags.iter().map(|t| t.name.as_str()).collect(),
-                    s.steps.iter().map(|t| t.text.as_str()).collect(),
-                    s.background_steps,
-                )
+                let tags: Vec<&str> = s.tags.iter().map(|t| t.name.as_str()).collect();
+                let steps: Vec<&str> = s.steps.iter().map(|t| t.text.as_str()).collect();
+                format!("{:?} {tags:?} {steps:?} {}", s.rule, s.background_steps)
             })
             .collect();
         pretty_assertions::assert_eq!(
             summary,
             [
-                (None, vec!["f"], vec!["a", "b"], 1),
-                (Some("r"), vec!["f", "r", "s", "e"], vec!["a", "c", "d"], 2),
+                r#"None ["f"] ["a", "b"] 1"#,
+                r#"Some("r") ["f", "r", "s", "e"] ["a", "c", "d"] 2"#,
             ]
         );
         pretty_assertions::assert_eq!(

@@ -121,6 +121,15 @@ pub(super) enum Token<'a> {
     Other,
 }
 
+impl Token<'_> {
+    pub(super) fn block(&self) -> Option<Block> {
+        match self {
+            Token::Block { block, .. } => Some(*block),
+            _ => None,
+        }
+    }
+}
+
 fn classify(text: &str) -> Token<'_> {
     if text.is_empty() {
         return Token::Empty;

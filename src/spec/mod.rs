@@ -10,6 +10,7 @@
 //! against step patterns elsewhere.
 
 mod ast;
+mod check;
 mod diagnostic;
 mod expand;
 mod lexer;

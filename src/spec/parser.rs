@@ -17,14 +17,9 @@ use super::ast::{
     Background, Cell, DataTable, DocString, Examples, Feature, Keyword, ParsedFile, Row, Rule,
     ScenarioDef, Step, StepArgument, StepKind, Tag,
 };
+use super::check;
 use super::diagnostic::{Diagnostic, Span, to_u32};
-use super::expand::placeholders;
 use super::lexer::{self, Block, Line, Misspelling, Problem, Token};
-use crate::suggest::{closest, edit_distance};
-
-/// Tags with a meaning for the runner. A tag one edit away from one is a typo that would
-/// silently put a scenario in the wrong tier, or run one meant to be skipped.
-const RESERVED_TAGS: [&str; 4] = ["unit", "integration", "e2e", "ignore"];
 
 /// Parses a spec file. Accepts a leading byte-order mark and LF or CRLF line endings.
 pub fn parse(source: &str) -> ParsedFile {
@@ -94,8 +89,17 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn error(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+    /// Records an error; `.help(...)` adds the fix to it.
+    fn error(
+        &mut self,
+        span: Span,
+        len: usize,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Reported<'_> {
+        self.diagnostics
+            .push(Diagnostic::new(span, len, message, label));
+        Reported(self.diagnostics.last_mut())
     }
 
     fn line(&mut self, line: Line<'a>, token: Token<'a>) {
@@ -142,28 +146,24 @@ impl<'a> Parser<'a> {
             Token::Row => {
                 self.untag("a table");
                 self.error(
-                    Diagnostic::new(
-                        start(line),
-                        line.len(),
-                        "table with no step above it",
-                        "not attached to a step",
-                    )
-                    .with_help("a table belongs to the step on the line above it"),
-                );
+                    start(line),
+                    line.len(),
+                    "table with no step above it",
+                    "not attached to a step",
+                )
+                .help("a table belongs to the step on the line above it");
                 self.pos = self.pos.saturating_sub(1);
                 self.table();
             }
             Token::Fence { fence, media_type } => {
                 self.untag("a doc string");
                 self.error(
-                    Diagnostic::new(
-                        start(line),
-                        fence.len(),
-                        "doc string with no step above it",
-                        "not attached to a step",
-                    )
-                    .with_help("a doc string belongs to the step on the line above it"),
-                );
+                    start(line),
+                    fence.len(),
+                    "doc string with no step above it",
+                    "not attached to a step",
+                )
+                .help("a doc string belongs to the step on the line above it");
                 self.doc_string(line, fence, media_type);
             }
         }
@@ -178,14 +178,12 @@ impl<'a> Parser<'a> {
         if let Some((code, offset)) = lexer::language(line.text) {
             if code != "en" {
                 self.error(
-                    Diagnostic::new(
-                        Span::new(line.number, line.column(offset)),
-                        code.chars().count(),
-                        format!("unsupported language `{code}`"),
-                        "only `en` is supported",
-                    )
-                    .with_help("write the spec with English keywords and remove this line"),
-                );
+                    Span::new(line.number, line.column(offset)),
+                    code.chars().count(),
+                    format!("unsupported language `{code}`"),
+                    "only `en` is supported",
+                )
+                .help("write the spec with English keywords and remove this line");
             }
         }
     }
@@ -197,15 +195,8 @@ impl<'a> Parser<'a> {
             // Before `Feature:` nothing but the feature line makes sense, so a first word
             // like `Feature` (no colon) is taken for it, but prose is not read as steps.
             Section::Preamble => lexer::misspelling(line.text, false).or_else(|| {
-                lexer::misspelling(line.text, true).filter(|m| {
-                    matches!(
-                        m.meant,
-                        Token::Block {
-                            block: Block::Feature,
-                            ..
-                        }
-                    )
-                })
+                lexer::misspelling(line.text, true)
+                    .filter(|m| m.meant.block() == Some(Block::Feature))
             }),
             // Description text is free: only what can hardly be prose counts as a keyword.
             Section::FeatureHead | Section::RuleHead => lexer::misspelling(line.text, false)
@@ -225,15 +216,11 @@ impl<'a> Parser<'a> {
             Section::Preamble => {
                 if !self.reported_preamble {
                     self.reported_preamble = true;
-                    self.error(
-                        Diagnostic::new(
-                            start(line),
-                            line.len(),
-                            "text before `Feature:`",
-                            "expected `Feature:` first",
-                        )
-                        .with_help("a spec file starts with `Feature: <title>`; make this line a `#` comment or move it below"),
-                    );
+                    let help = "a spec file starts with `Feature: <title>`; \
+                                make this line a `#` comment or move it below";
+                    let label = "expected `Feature:` first";
+                    self.error(start(line), line.len(), "text before `Feature:`", label)
+                        .help(help);
                 }
                 return;
             }
@@ -249,7 +236,8 @@ impl<'a> Parser<'a> {
                     "unexpected text in a scenario"
                 },
                 "expected a step, a table, a doc string or a keyword",
-                "steps start with `Given`, `When`, `Then`, `And`, `But` or `*`; descriptions are only allowed below `Feature:` and `Rule:`, so make this a `#` comment",
+                "steps start with `Given`, `When`, `Then`, `And`, `But` or `*`; descriptions \
+                 are only allowed below `Feature:` and `Rule:`, so make this a `#` comment",
             ),
             Section::Examples => (
                 "unexpected text after an examples table",
@@ -258,7 +246,8 @@ impl<'a> Parser<'a> {
             ),
         };
         self.untag("text");
-        self.error(Diagnostic::new(start(line), line.len(), message, label).with_help(help));
+        self.error(start(line), line.len(), message, label)
+            .help(help);
     }
 
     fn misspelt(&mut self, line: Line<'a>, misspelling: &Misspelling<'a>) {
@@ -278,10 +267,8 @@ impl<'a> Parser<'a> {
                 "not a step keyword",
             ),
         };
-        self.error(
-            Diagnostic::new(start(line), misspelling.len, message, label)
-                .with_help(format!("did you mean `{}`?", misspelling.suggestion)),
-        );
+        self.error(start(line), misspelling.len, message, label)
+            .help(format!("did you mean `{}`?", misspelling.suggestion));
     }
 
     /// Whether the next line that is not blank or a comment is a step.
@@ -299,33 +286,36 @@ impl<'a> Parser<'a> {
     // ---- tags ----------------------------------------------------------------------------
 
     fn tag_line(&mut self, line: Line<'a>) {
-        if self.tags.is_empty() {
-            self.tags_len = line.len();
-        }
+        let first_line = self.tags.is_empty();
         let mut stray: Option<(usize, usize, Vec<&str>)> = None;
         let mut previous: Option<String> = None;
+        let mut end = 0;
         for (offset, word) in words(line.text) {
             // A comment may follow the tags on their line.
             if word.starts_with('#') {
                 break;
             }
+            end = offset + word.chars().count();
             if let Some(name) = word.strip_prefix('@') {
                 self.stray_words(line, stray.take(), previous.as_deref());
                 let span = Span::new(line.number, line.column(offset));
-                self.check_tag(name, span);
+                self.diagnostics.extend(check::tag(name, span));
                 self.tags.push(Tag {
                     name: name.to_string(),
                     span,
                 });
                 previous = Some(name.to_string());
             } else {
-                let end = offset + word.chars().count();
                 let run = stray.get_or_insert((offset, end, Vec::new()));
                 run.1 = end;
                 run.2.push(word);
             }
         }
         self.stray_words(line, stray, previous.as_deref());
+        if first_line {
+            // Underline the tags, not a comment after them.
+            self.tags_len = end;
+        }
     }
 
     /// Words without `@` among tags: most likely a tag written with spaces.
@@ -343,69 +333,12 @@ impl<'a> Parser<'a> {
             _ => format!("write `@{joined}`"),
         };
         self.error(
-            Diagnostic::new(
-                Span::new(line.number, line.column(from)),
-                to - from,
-                "tag names cannot contain spaces",
-                "not a tag: tags start with `@`",
-            )
-            .with_help(help),
-        );
-    }
-
-    fn check_tag(&mut self, name: &str, span: Span) {
-        let len = name.chars().count() + 1;
-        if name.is_empty() {
-            self.error(
-                Diagnostic::new(span, 1, "empty tag", "`@` with no name")
-                    .with_help("write the tag's name right after the `@`, or remove it"),
-            );
-            return;
-        }
-        if name.contains('@') {
-            self.error(
-                Diagnostic::new(
-                    span,
-                    len,
-                    format!("tag `@{name}` contains `@`"),
-                    "missing space between tags",
-                )
-                .with_help(format!("write `@{}`", name.replace('@', " @"))),
-            );
-            return;
-        }
-        if RESERVED_TAGS.contains(&name) {
-            return;
-        }
-        if let Some(reason) = name.strip_prefix("ignore:") {
-            if reason.is_empty() {
-                self.error(
-                    Diagnostic::new(
-                        span,
-                        len,
-                        "`@ignore:` has an empty reason",
-                        "no reason after the colon",
-                    )
-                    .with_help("write `@ignore`, or give the reason: `@ignore:reason-words`"),
-                );
-            }
-            return;
-        }
-        let (base, suffix) = name.split_at(name.find(':').unwrap_or(name.len()));
-        let near = RESERVED_TAGS
-            .iter()
-            .find(|reserved| edit_distance(base, reserved) <= 1);
-        if let Some(reserved) = near {
-            self.error(
-                Diagnostic::new(
-                    span,
-                    len,
-                    format!("unknown tag `@{name}`"),
-                    format!("one edit away from the reserved tag `@{reserved}`"),
-                )
-                .with_help(format!("did you mean `@{reserved}{suffix}`?")),
-            );
-        }
+            Span::new(line.number, line.column(from)),
+            to - from,
+            "tag names cannot contain spaces",
+            "not a tag: tags start with `@`",
+        )
+        .help(help);
     }
 
     /// Reports pending tags that stand before `what`, which cannot be tagged.
@@ -422,15 +355,10 @@ impl<'a> Parser<'a> {
         };
         let span = first.span;
         self.tags.clear();
-        self.error(
-            Diagnostic::new(
-                span,
-                self.tags_len,
-                "tags apply to nothing",
-                "not followed by a `Feature:`, `Rule:`, `Scenario:`, `Scenario Outline:` or `Examples:` line",
-            )
-            .with_help(help),
-        );
+        let label = "not followed by a `Feature:`, `Rule:`, `Scenario:`, \
+                     `Scenario Outline:` or `Examples:` line";
+        self.error(span, self.tags_len, "tags apply to nothing", label)
+            .help(help);
     }
 
     // ---- blocks --------------------------------------------------------------------------
@@ -438,14 +366,12 @@ impl<'a> Parser<'a> {
     fn implicit_feature(&mut self, line: Line<'a>) {
         if !self.reported_preamble {
             self.error(
-                Diagnostic::new(
-                    start(line),
-                    line.len(),
-                    "missing `Feature:`",
-                    "expected `Feature:` before this line",
-                )
-                .with_help("a spec file starts with `Feature: <title>`, followed by its scenarios"),
-            );
+                start(line),
+                line.len(),
+                "missing `Feature:`",
+                "expected `Feature:` before this line",
+            )
+            .help("a spec file starts with `Feature: <title>`, followed by its scenarios");
         }
         self.reported_preamble = true;
         self.feature = Some(Feature {
@@ -464,14 +390,12 @@ impl<'a> Parser<'a> {
         let tags = mem::take(&mut self.tags);
         if self.feature.is_some() {
             self.error(
-                Diagnostic::new(
-                    start(line),
-                    keyword_len + 1,
-                    "second `Feature:` in one file",
-                    "a file has one feature",
-                )
-                .with_help("move this feature and its scenarios to a file of their own"),
-            );
+                start(line),
+                keyword_len + 1,
+                "second `Feature:` in one file",
+                "a file has one feature",
+            )
+            .help("move this feature and its scenarios to a file of their own");
             // Read what follows as more of the first feature, so its errors are reported.
             self.close_block();
             self.close_rule();
@@ -505,14 +429,12 @@ impl<'a> Parser<'a> {
         let title_span = Span::new(line.number, line.column(title_offset));
         if matches!(block, Block::Rule | Block::Scenario | Block::Outline) && title.is_empty() {
             self.error(
-                Diagnostic::new(
-                    start(line),
-                    keyword_len + 1,
-                    format!("`{keyword}:` has no title"),
-                    "expected a title after the colon",
-                )
-                .with_help("the title is the test's name: state the behaviour it checks"),
-            );
+                start(line),
+                keyword_len + 1,
+                format!("`{keyword}:` has no title"),
+                "expected a title after the colon",
+            )
+            .help("the title is the test's name: state the behaviour it checks");
         }
         if self.feature.is_none() {
             return;
@@ -589,27 +511,23 @@ impl<'a> Parser<'a> {
         let span = start(line);
         if let Some(first) = first_scenario {
             self.error(
-                Diagnostic::new(
-                    span,
-                    keyword_len + 1,
-                    "`Background:` after a scenario",
-                    "comes after the first scenario",
-                )
-                .with_help(format!("move it above the scenario at line {}", first.line)),
-            );
+                span,
+                keyword_len + 1,
+                "`Background:` after a scenario",
+                "comes after the first scenario",
+            )
+            .help(format!("move it above the scenario at line {}", first.line));
         } else if let Some(earlier) = earlier {
             self.error(
-                Diagnostic::new(
-                    span,
-                    keyword_len + 1,
-                    "second `Background:`",
-                    "a feature or rule has one background",
-                )
-                .with_help(format!(
-                    "merge its steps into the `Background:` at line {}",
-                    earlier.line
-                )),
-            );
+                span,
+                keyword_len + 1,
+                "second `Background:`",
+                "a feature or rule has one background",
+            )
+            .help(format!(
+                "merge its steps into the `Background:` at line {}",
+                earlier.line
+            ));
         }
         self.background = Some((span, steps_before));
         self.section = Section::Background;
@@ -621,30 +539,27 @@ impl<'a> Parser<'a> {
         let header = rows.next();
         let rows: Vec<Row> = rows.collect();
         match &header {
-            None => self.error(
-                Diagnostic::new(
+            None => self
+                .error(
                     span,
                     keyword.chars().count() + 1,
                     format!("`{keyword}:` has no table"),
                     "expected a table below this line",
                 )
-                .with_help(
+                .help(
                     "add a header row naming the placeholders, then one row of values per example",
                 ),
-            ),
             Some(header) => {
                 if rows.is_empty() {
                     self.error(
-                        Diagnostic::new(
-                            header.span,
-                            to_usize(header.len),
-                            "examples table has no rows",
-                            "only a header",
-                        )
-                        .with_help("add one row of values below the header for each example"),
-                    );
+                        header.span,
+                        to_usize(header.len),
+                        "examples table has no rows",
+                        "only a header",
+                    )
+                    .help("add one row of values below the header for each example");
                 }
-                self.check_header(header);
+                self.diagnostics.extend(check::header(header));
             }
         }
         let examples = Examples {
@@ -665,14 +580,12 @@ impl<'a> Parser<'a> {
         };
         let Some(outline) = outline else {
             self.error(
-                Diagnostic::new(
-                    span,
-                    keyword.chars().count() + 1,
-                    format!("`{keyword}:` outside a scenario outline"),
-                    "not below a `Scenario Outline:`",
-                )
-                .with_help("put it below the steps of a `Scenario Outline:`"),
-            );
+                span,
+                keyword.chars().count() + 1,
+                format!("`{keyword}:` outside a scenario outline"),
+                "not below a `Scenario Outline:`",
+            )
+            .help("put it below the steps of a `Scenario Outline:`");
             return;
         };
         let plain = (!outline.is_outline).then(|| (outline.keyword.clone(), outline.span));
@@ -680,46 +593,15 @@ impl<'a> Parser<'a> {
         self.section = Section::Examples;
         if let Some((scenario_keyword, scenario)) = plain {
             self.error(
-                Diagnostic::new(
-                    span,
-                    keyword.chars().count() + 1,
-                    format!("`{keyword}:` in a plain `{scenario_keyword}:`"),
-                    format!("the scenario at line {} is not an outline", scenario.line),
-                )
-                .with_help(format!(
-                    "write `Scenario Outline:` instead of `{scenario_keyword}:` at line {}",
-                    scenario.line
-                )),
-            );
-        }
-    }
-
-    fn check_header(&mut self, header: &Row) {
-        for (i, cell) in header.cells.iter().enumerate() {
-            if cell.value.is_empty() {
-                self.error(
-                    Diagnostic::new(
-                        cell.span,
-                        1,
-                        "empty column name",
-                        "expected a placeholder name",
-                    )
-                    .with_help("name the column after the `<placeholder>` it fills in"),
-                );
-            } else if let Some(earlier) = header.cells[..i].iter().find(|c| c.value == cell.value) {
-                self.error(
-                    Diagnostic::new(
-                        cell.span,
-                        cell.value.chars().count(),
-                        format!("duplicate column `{}`", cell.value),
-                        format!(
-                            "also column {} of this header",
-                            column_number(header, earlier)
-                        ),
-                    )
-                    .with_help("each placeholder has one column; rename or remove one of them"),
-                );
-            }
+                span,
+                keyword.chars().count() + 1,
+                format!("`{keyword}:` in a plain `{scenario_keyword}:`"),
+                format!("the scenario at line {} is not an outline", scenario.line),
+            )
+            .help(format!(
+                "write `Scenario Outline:` instead of `{scenario_keyword}:` at line {}",
+                scenario.line
+            ));
         }
     }
 
@@ -759,16 +641,12 @@ impl<'a> Parser<'a> {
                 };
                 if background.is_none_or(|b| b.steps.len() == before) {
                     self.error(
-                        Diagnostic::new(
-                            span,
-                            "Background".len() + 1,
-                            "`Background:` has no steps",
-                            "expected steps below it",
-                        )
-                        .with_help(
-                            "add the `Given` steps every scenario starts with, or remove it",
-                        ),
-                    );
+                        span,
+                        "Background".len() + 1,
+                        "`Background:` has no steps",
+                        "expected steps below it",
+                    )
+                    .help("add the `Given` steps every scenario starts with, or remove it");
                 }
             }
             Section::Scenario | Section::Examples => {
@@ -779,7 +657,7 @@ impl<'a> Parser<'a> {
                         f.scenarios.last()
                     }
                 });
-                let diagnostics = scenario.map(check_scenario).unwrap_or_default();
+                let diagnostics = scenario.map(check::scenario).unwrap_or_default();
                 self.diagnostics.extend(diagnostics);
             }
         }
@@ -795,14 +673,12 @@ impl<'a> Parser<'a> {
         if rule.scenarios.is_empty() {
             let span = rule.span;
             self.error(
-                Diagnostic::new(
-                    span,
-                    "Rule".len() + 1,
-                    "rule has no scenarios",
-                    "no `Scenario:` in this rule",
-                )
-                .with_help("add a `Scenario:` below it, or remove the `Rule:` line"),
-            );
+                span,
+                "Rule".len() + 1,
+                "rule has no scenarios",
+                "no `Scenario:` in this rule",
+            )
+            .help("add a `Scenario:` below it, or remove the `Rule:` line");
         }
     }
 
@@ -815,28 +691,22 @@ impl<'a> Parser<'a> {
             None => {
                 let line = self.lines.get(end).map_or(1, |l| l.number);
                 self.error(
-                    Diagnostic::new(
-                        Span::new(line, 1),
-                        1,
-                        "missing `Feature:`",
-                        "expected `Feature:`",
-                    )
-                    .with_help(
-                        "a spec file starts with `Feature: <title>`, followed by its scenarios",
-                    ),
-                );
+                    Span::new(line, 1),
+                    1,
+                    "missing `Feature:`",
+                    "expected `Feature:`",
+                )
+                .help("a spec file starts with `Feature: <title>`, followed by its scenarios");
             }
             Some(feature) if feature.scenarios.is_empty() && feature.rules.is_empty() => {
                 let span = feature.span;
                 self.error(
-                    Diagnostic::new(
-                        span,
-                        "Feature".len() + 1,
-                        "feature has no scenarios",
-                        "no `Scenario:` in this feature",
-                    )
-                    .with_help("add a `Scenario:` with its steps"),
-                );
+                    span,
+                    "Feature".len() + 1,
+                    "feature has no scenarios",
+                    "no `Scenario:` in this feature",
+                )
+                .help("add a `Scenario:` with its steps");
             }
             Some(_) => {}
         }
@@ -861,14 +731,12 @@ impl<'a> Parser<'a> {
         let span = start(line);
         if text.is_empty() {
             self.error(
-                Diagnostic::new(
-                    span,
-                    keyword_len,
-                    "step has no text",
-                    format!("expected text after `{}`", keyword.as_str()),
-                )
-                .with_help("a step is a keyword followed by a sentence: `Given an agent \"a1\"`"),
-            );
+                span,
+                keyword_len,
+                "step has no text",
+                format!("expected text after `{}`", keyword.as_str()),
+            )
+            .help("a step is a keyword followed by a sentence: `Given an agent \"a1\"`");
         }
         let argument = self.step_argument();
         let in_rule = self.in_rule;
@@ -889,26 +757,25 @@ impl<'a> Parser<'a> {
                 .map(|s| &mut s.steps),
             Section::Examples => {
                 self.error(
-                    Diagnostic::new(
-                        span,
-                        keyword_len,
-                        "step after `Examples:`",
-                        "steps come before the examples",
-                    )
-                    .with_help("move it above the first `Examples:` of its outline"),
-                );
+                    span,
+                    keyword_len,
+                    "step after `Examples:`",
+                    "steps come before the examples",
+                )
+                .help("move it above the first `Examples:` of its outline");
                 return;
             }
             Section::Preamble | Section::FeatureHead | Section::RuleHead => {
                 if !self.reported_orphan_step {
                     self.reported_orphan_step = true;
-                    self.error(
-                        Diagnostic::new(span, keyword_len, "step outside a scenario", "not inside a `Scenario:` or `Background:`")
-                            .with_help(format!(
-                                "add a `Scenario: <title>` line above it; a description line cannot start with `{}`",
-                                keyword.as_str()
-                            )),
+                    let label = "not inside a `Scenario:` or `Background:`";
+                    let help = format!(
+                        "add a `Scenario: <title>` line above it; \
+                         a description line cannot start with `{}`",
+                        keyword.as_str()
                     );
+                    self.error(span, keyword_len, "step outside a scenario", label)
+                        .help(help);
                 }
                 return;
             }
@@ -949,14 +816,12 @@ impl<'a> Parser<'a> {
             };
             if argument.is_some() {
                 self.error(
-                    Diagnostic::new(
-                        start(line),
-                        line.len().min(3),
-                        "step has more than one argument",
-                        "second argument",
-                    )
-                    .with_help("a step takes one table or one doc string"),
-                );
+                    start(line),
+                    line.len().min(3),
+                    "step has more than one argument",
+                    "second argument",
+                )
+                .help("a step takes one table or one doc string");
             } else {
                 argument = Some(found);
             }
@@ -986,21 +851,19 @@ impl<'a> Parser<'a> {
                     "every row needs as many cells as the first one"
                 };
                 self.error(
-                    Diagnostic::new(
-                        row.span,
-                        to_usize(row.len),
-                        format!(
-                            "table row has {found} {}, expected {expected}",
-                            cells(found)
-                        ),
-                        format!(
-                            "expected {expected} {}, like the row at line {}",
-                            cells(expected),
-                            first.span.line
-                        ),
-                    )
-                    .with_help(help),
-                );
+                    row.span,
+                    to_usize(row.len),
+                    format!(
+                        "table row has {found} {}, expected {expected}",
+                        cells(found)
+                    ),
+                    format!(
+                        "expected {expected} {}, like the row at line {}",
+                        cells(expected),
+                        first.span.line
+                    ),
+                )
+                .help(help);
             }
         }
         rows
@@ -1040,14 +903,12 @@ impl<'a> Parser<'a> {
         if !closed {
             let end = line.len();
             self.error(
-                Diagnostic::new(
-                    Span::new(line.number, line.column(end)),
-                    1,
-                    "table row does not end with `|`",
-                    "expected `|`",
-                )
-                .with_help("close the row with `|`; a `|` inside a cell is written `\\|`"),
-            );
+                Span::new(line.number, line.column(end)),
+                1,
+                "table row does not end with `|`",
+                "expected `|`",
+            )
+            .help("close the row with `|`; a `|` inside a cell is written `\\|`");
             cells.push(cell(line, current, cell_start));
         }
         Row {
@@ -1065,21 +926,19 @@ impl<'a> Parser<'a> {
             Some(i) => (i, i + 1),
             None => {
                 self.error(
-                    Diagnostic::new(
-                        span,
-                        fence.len(),
-                        "unclosed doc string",
-                        "this doc string is never closed",
-                    )
-                    .with_help(format!(
-                        "close it with {} on a line of its own, indented like the opening one",
-                        if fence == "```" {
-                            "```".to_string()
-                        } else {
-                            format!("`{fence}`")
-                        }
-                    )),
-                );
+                    span,
+                    fence.len(),
+                    "unclosed doc string",
+                    "this doc string is never closed",
+                )
+                .help(format!(
+                    "close it with {} on a line of its own, indented like the opening one",
+                    if fence == "```" {
+                        "```".to_string()
+                    } else {
+                        format!("`{fence}`")
+                    }
+                ));
                 // Take the doc string to end before the next block, so that the rest of
                 // the file is still parsed and checked.
                 let next_block = (self.pos..self.lines.len())
@@ -1099,6 +958,17 @@ impl<'a> Parser<'a> {
             content,
             media_type: (!media_type.is_empty()).then(|| media_type.to_string()),
             span,
+        }
+    }
+}
+
+/// A diagnostic just recorded, to add its help to.
+struct Reported<'p>(Option<&'p mut Diagnostic>);
+
+impl Reported<'_> {
+    fn help(self, help: impl Into<String>) {
+        if let Some(diagnostic) = self.0 {
+            diagnostic.help = Some(help.into());
         }
     }
 }
@@ -1131,14 +1001,6 @@ fn to_usize(n: u32) -> usize {
 
 fn cells(n: usize) -> &'static str {
     if n == 1 { "cell" } else { "cells" }
-}
-
-fn column_number(header: &Row, cell: &Cell) -> usize {
-    header
-        .cells
-        .iter()
-        .position(|c| std::ptr::eq(c, cell))
-        .map_or(0, |i| i + 1)
 }
 
 /// The scenarios of the feature, or of its last rule.
@@ -1180,140 +1042,6 @@ fn dedent(raw: &str, indent: usize) -> &str {
             |(i, _)| i,
         );
     &raw[cut..]
-}
-
-/// Checks a complete scenario: it has steps; an outline has examples, and its
-/// placeholders and example columns match.
-fn check_scenario(scenario: &ScenarioDef) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let keyword_len = scenario.keyword.chars().count() + 1;
-    if scenario.steps.is_empty() {
-        diagnostics.push(
-            Diagnostic::new(
-                scenario.span,
-                keyword_len,
-                format!("`{}:` has no steps", scenario.keyword),
-                "this scenario checks nothing",
-            )
-            .with_help("add `Given`, `When` and `Then` steps below it"),
-        );
-    }
-    if !scenario.is_outline {
-        return diagnostics;
-    }
-    if scenario.examples.is_empty() {
-        diagnostics.push(
-            Diagnostic::new(scenario.span, keyword_len, format!("`{}:` has no `Examples:`", scenario.keyword), "an outline runs once per example")
-                .with_help("add an `Examples:` table whose header names each `<placeholder>`, or make it a `Scenario:`"),
-        );
-        return diagnostics;
-    }
-    let uses = placeholder_uses(scenario);
-    for examples in &scenario.examples {
-        let Some(header) = &examples.header else {
-            continue;
-        };
-        let has_column = |name: &str| header.cells.iter().any(|c| c.value == name);
-        let unused_columns: Vec<&str> = header
-            .cells
-            .iter()
-            .map(|c| c.value.as_str())
-            .filter(|&c| !c.is_empty() && !uses.iter().any(|u| u.0 == c))
-            .collect();
-        let missing: Vec<&(String, Span, usize)> = uses
-            .iter()
-            .enumerate()
-            .filter(|(i, u)| !has_column(&u.0) && !uses[..*i].iter().any(|e| e.0 == u.0))
-            .map(|(_, u)| u)
-            .collect();
-        for &column in &unused_columns {
-            let cell = header.cells.iter().find(|c| c.value == column);
-            let Some(cell) = cell else { continue };
-            let near = near(column, missing.iter().map(|u| u.0.as_str()));
-            let help = match near {
-                Some(name) => format!("did you mean `{name}`?"),
-                None => format!("use `<{column}>` in the title or a step, or remove the column"),
-            };
-            diagnostics.push(
-                Diagnostic::new(
-                    cell.span,
-                    column.chars().count(),
-                    format!("column `{column}` is not used by the outline"),
-                    format!("no `<{column}>` in the title, the steps or their arguments"),
-                )
-                .with_help(help),
-            );
-        }
-        for (name, span, len) in &missing {
-            let near = near(name, unused_columns.iter().copied());
-            let help = match near {
-                Some(column) => format!("did you mean `<{column}>`?"),
-                None => format!(
-                    "add a `{name}` column to the examples at line {}",
-                    examples.span.line
-                ),
-            };
-            diagnostics.push(
-                Diagnostic::new(
-                    *span,
-                    *len,
-                    format!("placeholder `<{name}>` has no column in the examples"),
-                    format!(
-                        "no `{name}` column in the examples at line {}",
-                        examples.span.line
-                    ),
-                )
-                .with_help(help),
-            );
-        }
-    }
-    diagnostics
-}
-
-/// The candidate `name` is most likely a misspelling of. Names are often one or two
-/// letters, and any two of those are one edit apart: require a part of the name to
-/// survive.
-fn near<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let shortest = |c: &str| name.chars().count().min(c.chars().count());
-    closest(name, candidates, 1).into_iter().find(|c| {
-        edit_distance(name, c) < shortest(c) && edit_distance(name, c) <= 1.max(shortest(c) / 3)
-    })
-}
-
-/// Every `<placeholder>` of an outline, in order: name, where, length with brackets.
-fn placeholder_uses(scenario: &ScenarioDef) -> Vec<(String, Span, usize)> {
-    let mut uses = Vec::new();
-    let mut add = |text: &str, at: Span| {
-        for (offset, name) in placeholders(text) {
-            uses.push((
-                name.to_string(),
-                at.offset(offset),
-                name.chars().count() + 2,
-            ));
-        }
-    };
-    add(&scenario.title, scenario.title_span);
-    for step in &scenario.steps {
-        add(&step.text, step.text_span);
-        match &step.argument {
-            Some(StepArgument::Table(table)) => {
-                for cell in table.rows.iter().flat_map(|r| &r.cells) {
-                    add(&cell.value, cell.span);
-                }
-            }
-            Some(StepArgument::DocString(doc)) => {
-                for (i, line) in doc.content.split('\n').enumerate() {
-                    let line_number = doc.span.line.saturating_add(to_u32(i)).saturating_add(1);
-                    add(line, Span::new(line_number, doc.span.column));
-                }
-                if let Some(media_type) = &doc.media_type {
-                    add(media_type, doc.span.offset(3));
-                }
-            }
-            None => {}
-        }
-    }
-    uses
 }
 
 #[cfg(test)]
@@ -1442,55 +1170,12 @@ mod tests {
     }
 
     #[test]
-    fn an_outline_without_examples_is_an_error() {
-        check_errors(
-            "Feature: f\nScenario Template: x\n  Given <a>\n",
-            &[
-                "2:1: `Scenario Template:` has no `Examples:` (add an `Examples:` table whose header names each `<placeholder>`, or make it a `Scenario:`)",
-            ],
-        );
-    }
-
-    #[test]
     fn examples_in_a_plain_scenario_or_outside_a_scenario_are_an_error() {
         check_errors(
             "Feature: f\nExamples:\n  | a |\n  | 1 |\nExample: x\n  Given a\n  Scenarios:\n    | a |\n    | 1 |\n",
             &[
                 "2:1: `Examples:` outside a scenario outline (put it below the steps of a `Scenario Outline:`)",
                 "7:3: `Scenarios:` in a plain `Example:` (write `Scenario Outline:` instead of `Example:` at line 5)",
-            ],
-        );
-    }
-
-    #[test]
-    fn placeholders_and_example_columns_must_match() {
-        check_errors(
-            "Feature: f\nScenario Outline: x <version>\n  Given <fate> and <a>\n  Examples:\n    | version | fat | b |\n    | 1       | 2   | 3 |\n",
-            &[
-                "3:9: placeholder `<fate>` has no column in the examples (did you mean `<fat>`?)",
-                "3:20: placeholder `<a>` has no column in the examples (add a `a` column to the examples at line 4)",
-                "5:17: column `fat` is not used by the outline (did you mean `fate`?)",
-                "5:23: column `b` is not used by the outline (use `<b>` in the title or a step, or remove the column)",
-            ],
-        );
-    }
-
-    #[test]
-    fn placeholders_in_tables_and_doc_strings_count_as_used() {
-        check_clean(
-            "Feature: f\nScenario Outline: x\n  Given a\n    | <a> |\n  Then b\n    \"\"\"<c>\n    is <b>\n    \"\"\"\n  Examples:\n    | a | b | c |\n    | 1 | 2 | 3 |\n",
-        );
-    }
-
-    #[test]
-    fn an_examples_block_needs_a_header_and_rows_with_distinct_names() {
-        check_errors(
-            "Feature: f\nScenario Outline: x\n  Given <a>\n  Examples:\n  Examples:\n    | a |\n  Examples:\n    | a | a |  |\n    | 1 | 1 |  |\n",
-            &[
-                "4:3: `Examples:` has no table (add a header row naming the placeholders, then one row of values per example)",
-                "6:5: examples table has no rows (add one row of values below the header for each example)",
-                "8:11: duplicate column `a` (each placeholder has one column; rename or remove one of them)",
-                "8:14: empty column name (name the column after the `<placeholder>` it fills in)",
             ],
         );
     }
@@ -1573,29 +1258,31 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_parse_error_renders_with_its_line_underlined() {
+        let source = "Feature: f\n  @slow @e2e # why\n  Background:\n    Given a\n  Scenario: x\n    Given b\n";
+        let rendered: Vec<String> = parse(source)
+            .diagnostics
+            .iter()
+            .map(|d| d.render("specs/f.feature", source, false))
+            .collect();
+        let expected = "\
+error: tags apply to nothing
+ --> specs/f.feature:2:3
+  |
+2 |   @slow @e2e # why
+  |   ^^^^^^^^^^ not followed by a `Feature:`, `Rule:`, `Scenario:`, `Scenario Outline:` or `Examples:` line
+  |
+  = help: a `Background:` cannot be tagged; move the tags to the line above the block they are for";
+        assert_eq!(rendered, [expected]);
+    }
+
     #[test_case("@a\nBackground:\n  Given a\nScenario: x\n  Given b\n", "2:1: tags apply to nothing (a `Background:` cannot be tagged; move the tags to the line above the block they are for)" ; "before a background")]
     #[test_case("Scenario: x\n  @a @b\n  Given a\n", "3:3: tags apply to nothing (a step cannot be tagged; move the tags to the line above the block they are for)" ; "before a step")]
     #[test_case("  @a\n  some text\nScenario: x\n  Given a\n", "2:3: tags apply to nothing (description text cannot be tagged; move the tags to the line above the block they are for)" ; "before description text")]
     #[test_case("Scenario: x\n  Given a\n@a\n", "4:1: tags apply to nothing (remove them, or add the block they are for below them)" ; "at the end of the file")]
     fn tags_before_nothing_taggable_are_an_error(body: &str, expected: &str) {
         check_errors(&format!("{FEATURE}{body}"), &[expected]);
-    }
-
-    #[test_case("@slow test", "1:7: tag names cannot contain spaces (write `@slow-test`, or `@test`)" ; "a tag with a space")]
-    #[test_case("@ignore not modelled yet", "1:9: tag names cannot contain spaces (give the reason after a colon: `@ignore:not-modelled-yet`)" ; "an ignore reason with spaces")]
-    #[test_case("@ @a", "1:1: empty tag (write the tag's name right after the `@`, or remove it)" ; "an empty tag")]
-    #[test_case("@a@b", "1:1: tag `@a@b` contains `@` (write `@a @b`)" ; "two tags without a space")]
-    #[test_case("@integraton", "1:1: unknown tag `@integraton` (did you mean `@integration`?)" ; "a misspelt integration tier")]
-    #[test_case("@ignor", "1:1: unknown tag `@ignor` (did you mean `@ignore`?)" ; "a misspelt ignore")]
-    #[test_case("@ignor:MESOS-1", "1:1: unknown tag `@ignor:MESOS-1` (did you mean `@ignore:MESOS-1`?)" ; "a misspelt ignore with a reason")]
-    #[test_case("@Unit", "1:1: unknown tag `@Unit` (did you mean `@unit`?)" ; "a tier in the wrong case")]
-    #[test_case("@e2", "1:1: unknown tag `@e2` (did you mean `@e2e`?)" ; "a misspelt end to end tier")]
-    #[test_case("@ignore:", "1:1: `@ignore:` has an empty reason (write `@ignore`, or give the reason: `@ignore:reason-words`)" ; "an ignore with an empty reason")]
-    fn a_malformed_or_misspelt_tag_is_an_error(tags: &str, expected: &str) {
-        check_errors(
-            &format!("{tags}\nFeature: f\nScenario: x\n  Given a\n"),
-            &[expected],
-        );
     }
 
     #[test]

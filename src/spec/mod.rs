@@ -1,0 +1,209 @@
+//! The spec language: Gherkin `.feature` files parsed into a syntax tree, and the tree
+//! expanded into runnable scenarios (spec-language.md, sections 1 to 4).
+//!
+//! - [`lexer`](self): what kind of line each line is, and near misses of keywords;
+//! - [`parse`]: the tree and every diagnostic of a file, never a panic;
+//! - [`scenarios`]: outlines expanded, backgrounds prepended, display names given;
+//! - [`Diagnostic`]: a problem at a [`Span`], rendered like rustc's errors.
+//!
+//! The module knows nothing about Mesos: step texts are opaque strings here, matched
+//! against step patterns elsewhere.
+
+mod ast;
+mod check;
+mod diagnostic;
+mod expand;
+mod lexer;
+mod parser;
+
+pub use ast::{
+    Background, Cell, DataTable, DocString, Examples, Feature, Keyword, ParsedFile, Row, Rule,
+    ScenarioDef, Step, StepArgument, StepKind, Tag,
+};
+pub use diagnostic::{Diagnostic, Span};
+pub use expand::{Scenario, scenarios};
+pub use parser::parse;
+
+/// Parses and expands a spec file. The file is usable only if the diagnostics (all of
+/// them, sorted by position) are empty; the scenarios are whatever could be recovered.
+pub fn load(source: &str) -> (Vec<Scenario>, Vec<Diagnostic>) {
+    let parsed = parse(source);
+    let mut diagnostics = parsed.diagnostics;
+    let scenarios = match &parsed.feature {
+        Some(feature) => {
+            let (scenarios, more) = scenarios(feature);
+            diagnostics.extend(more);
+            scenarios
+        }
+        None => Vec::new(),
+    };
+    diagnostics.sort_by_key(|d| d.span);
+    (scenarios, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_case::test_case;
+
+    const DETECTION: &str = include_str!("testdata/detection.feature");
+    const LEGACY: &str = include_str!("testdata/legacy.feature");
+    const PARTITION_AWARE: &str = include_str!("testdata/partition-aware.feature");
+
+    /// The display names of a file that must load without diagnostics.
+    fn check_names(source: &str) -> Vec<String> {
+        let (scenarios, diagnostics) = load(source);
+        let rendered: Vec<String> = diagnostics
+            .iter()
+            .map(|d| d.render("test.feature", source, false))
+            .collect();
+        pretty_assertions::assert_eq!(rendered, Vec::<String>::new());
+        scenarios.into_iter().map(|s| s.name).collect()
+    }
+
+    #[test_case(DETECTION => vec![
+        "Agent answering every ping stays registered",
+        "Agent cut off just before a ping is marked unreachable 75s later",
+        "Agent cut off just after a ping is marked unreachable 90s later",
+    ] ; "detection")]
+    #[test_case(LEGACY => vec![
+        "Agent reconnecting after 80s is shut down for non-aware frameworks",
+        "Agent reconnecting after 60s keeps its tasks",
+    ] ; "legacy")]
+    #[test_case(PARTITION_AWARE => vec![
+        "Tasks of an unreachable agent are unreachable for aware frameworks and lost for the others",
+        "Tasks come back running for every framework when the agent returns",
+        "Mesos 1.4 kills non-aware tasks when their agent returns",
+        "Mesos 1.5 keeps non-aware tasks when their agent returns",
+    ] ; "partition aware")]
+    fn the_example_files_load_without_errors(source: &str) -> Vec<String> {
+        check_names(source)
+    }
+
+    #[test]
+    fn an_outline_row_has_its_values_substituted_in_every_step() {
+        let (scenarios, _) = load(PARTITION_AWARE);
+        let row = &scenarios[2];
+        let texts: Vec<&str> = row.steps.iter().map(|s| s.text.as_str()).collect();
+        pretty_assertions::assert_eq!(
+            texts[row.background_steps..],
+            [
+                "the master runs Mesos 1.4",
+                "agent \"a1\" is partitioned from the master for 100s",
+                "agent \"a1\" reconnects",
+                "agent \"a1\" is no longer running task \"s1\"",
+            ]
+        );
+        pretty_assertions::assert_eq!((row.background_steps, row.span), (5, Span::new(41, 7)));
+    }
+
+    /// Garbage, truncations and corner cases: none may panic, and every diagnostic
+    /// must render.
+    fn check_no_panic(source: &str) {
+        let (_, diagnostics) = load(source);
+        for diagnostic in &diagnostics {
+            assert!(diagnostic.len >= 1);
+            let _ = diagnostic.render("fuzz.feature", source, false);
+        }
+    }
+
+    #[test]
+    fn no_prefix_of_a_spec_file_makes_the_parser_panic() {
+        let broken = "@integraton @\nFeatur: x\n  Scenaro: <a>\n    Gven <b>\n    | a | \\| é\n    \"\"\"j\n  Examples:\n   | b |\n";
+        for source in [DETECTION, LEGACY, PARTITION_AWARE, broken] {
+            for (end, _) in source.char_indices() {
+                check_no_panic(&source[..end]);
+            }
+        }
+    }
+
+    #[test]
+    fn random_lines_of_gherkin_fragments_never_make_the_parser_panic() {
+        const FRAGMENTS: [&str; 24] = [
+            "Feature:",
+            "Rule:",
+            "Background:",
+            "Scenario:",
+            "Scenario Outline:",
+            "Examples:",
+            "Given",
+            "And",
+            "*",
+            "|",
+            "\\",
+            "\"\"\"",
+            "```",
+            "@",
+            "@ignore:",
+            "#",
+            "<",
+            ">",
+            "<a>",
+            " ",
+            "\r",
+            "\n",
+            "é",
+            "\u{feff}",
+        ];
+        // A fixed linear congruential generator: the same inputs on every run.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(state >> 33).unwrap_or(0)
+        };
+        for _ in 0..2_000 {
+            let length = next() % 40;
+            let source: String = (0..length)
+                .map(|_| FRAGMENTS[next() % FRAGMENTS.len()])
+                .collect();
+            check_no_panic(&source);
+        }
+    }
+
+    #[test_case("\u{feff}" ; "only a byte order mark")]
+    #[test_case("\r\r\n\r" ; "stray carriage returns")]
+    #[test_case("Feature:\n\"\"\"" ; "a doc string at the end")]
+    #[test_case("Feature: x\nScenario Outline: <<a>>\n  Given <>\n  Examples:\n    |" ; "broken placeholders and a lone pipe")]
+    fn corner_cases_never_make_the_parser_panic(source: &str) {
+        check_no_panic(source);
+    }
+
+    #[test]
+    fn all_the_errors_of_a_file_are_reported_by_load() {
+        let source = "Feature: f\n  Scenaro: a\n    Given x\n  Scenario: a\n    Given y\n  Scenario: a\n    Given: z\n";
+        let (_, diagnostics) = load(source);
+        let found: Vec<(u32, &str)> = diagnostics
+            .iter()
+            .map(|d| (d.span.line, d.message.as_str()))
+            .collect();
+        pretty_assertions::assert_eq!(
+            found,
+            [
+                (2, "unknown keyword `Scenaro:`"),
+                (2, "duplicate scenario name `a`"),
+                (4, "duplicate scenario name `a`"),
+                (6, "duplicate scenario name `a`"),
+                (7, "step keyword `Given:` takes no colon"),
+            ]
+        );
+    }
+
+    #[test]
+    fn ten_thousand_scenarios_load_in_linear_time() {
+        let mut source = String::from("Feature: many\n  Background:\n    Given an agent \"a1\"\n");
+        for i in 0..10_000 {
+            source.push_str(&format!(
+                "\n  Scenario: scenario {i}\n    When {i}s pass\n    Then \"f\" receives these updates:\n      | task | state |\n      | t{i} | TASK_LOST |\n"
+            ));
+        }
+        let started = std::time::Instant::now();
+        let (scenarios, diagnostics) = load(&source);
+        let elapsed = started.elapsed();
+        pretty_assertions::assert_eq!((scenarios.len(), diagnostics.len()), (10_000, 0));
+        // Generous for an unoptimised build on a busy machine; a quadratic parser
+        // would take minutes.
+        assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
+    }
+}

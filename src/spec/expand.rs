@@ -197,7 +197,8 @@ impl Expansion {
         }
         let mut diagnostics = Vec::new();
         for (i, scenario) in self.scenarios.iter().enumerate() {
-            let same = &by_name[&(scenario.rule.as_deref(), scenario.name.as_str())];
+            let key = (scenario.rule.as_deref(), scenario.name.as_str());
+            let same = by_name.get(&key).map_or(&[][..], |same| &same[..]);
             let Some(&other) = same.iter().find(|&&j| j != i) else {
                 continue;
             };

@@ -39,12 +39,12 @@ pub fn scenarios(feature: &Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
         .background
         .as_ref()
         .map_or(&[][..], |b| &b.steps[..]);
+    let context = Context {
+        rule: None,
+        tags: feature.tags.clone(),
+        background: feature_background.to_vec(),
+    };
     for scenario in &feature.scenarios {
-        let context = Context {
-            rule: None,
-            tags: feature.tags.clone(),
-            background: feature_background.to_vec(),
-        };
         out.scenario(scenario, &context);
     }
     for rule in &feature.rules {

@@ -39,12 +39,12 @@ pub fn scenarios(feature: &Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
         .background
         .as_ref()
         .map_or(&[][..], |b| &b.steps[..]);
+    let context = Context {
+        rule: None,
+        tags: feature.tags.clone(),
+        background: feature_background.to_vec(),
+    };
     for scenario in &feature.scenarios {
-        let context = Context {
-            rule: None,
-            tags: feature.tags.clone(),
-            background: feature_background.to_vec(),
-        };
         out.scenario(scenario, &context);
     }
     for rule in &feature.rules {
@@ -197,7 +197,8 @@ impl Expansion {
         }
         let mut diagnostics = Vec::new();
         for (i, scenario) in self.scenarios.iter().enumerate() {
-            let same = &by_name[&(scenario.rule.as_deref(), scenario.name.as_str())];
+            let key = (scenario.rule.as_deref(), scenario.name.as_str());
+            let same = by_name.get(&key).map_or(&[][..], |same| &same[..]);
             let Some(&other) = same.iter().find(|&&j| j != i) else {
                 continue;
             };

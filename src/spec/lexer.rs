@@ -370,7 +370,12 @@ pub(super) fn misspelling(text: &str, loose: bool) -> Option<Misspelling<'_>> {
     let (spelling, keyword) = nearest(first, STEPS.iter().copied().filter(|(s, _)| *s != "*"))?;
     Some(Misspelling {
         len: first.chars().count(),
-        meant: step_token(keyword, first.chars().count(), &text[first.len()..], text),
+        meant: step_token(
+            keyword,
+            first.chars().count(),
+            &text[offset_in(text, first) + first.len()..],
+            text,
+        ),
         suggestion: spelling.to_string(),
         problem: Problem::MisspeltStep,
     })
@@ -381,9 +386,7 @@ pub(super) fn misspelling(text: &str, loose: bool) -> Option<Misspelling<'_>> {
 /// are tried by the caller in table order, so `Scenario Outline x` is checked against
 /// both `Scenario` and `Scenario Outline`; the two-word spelling must win.
 fn keyword_prefix(text: &str, keyword: &str) -> Option<usize> {
-    let words = word_count(keyword);
-    let mut found = text.split_whitespace();
-    let head: Vec<&str> = found.by_ref().take(words).collect();
+    let head: Vec<&str> = text.split_whitespace().take(word_count(keyword)).collect();
     let kw: Vec<&str> = keyword.split_whitespace().collect();
     if head.len() != kw.len() || !head.iter().zip(&kw).all(|(a, b)| a.eq_ignore_ascii_case(b)) {
         return None;

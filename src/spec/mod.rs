@@ -1,13 +1,17 @@
 //! The spec language: Gherkin `.feature` files parsed into a syntax tree, and the tree
 //! expanded into runnable scenarios (spec-language.md, sections 1 to 4).
 //!
-//! - [`lexer`](self): what kind of line each line is, and near misses of keywords;
-//! - [`parse`]: the tree and every diagnostic of a file, never a panic;
-//! - [`scenarios`]: outlines expanded, backgrounds prepended, display names given;
-//! - [`Diagnostic`]: a problem at a [`Span`], rendered like rustc's errors.
+//! - `lexer.rs`: what kind of line each line is, and near misses of keywords;
+//! - `parser.rs` ([`parse`]): the tree and every diagnostic of a file, never a panic;
+//! - `check.rs`: checks of complete pieces (tags, examples, outline placeholders);
+//! - `expand.rs` ([`scenarios`]): outlines expanded, backgrounds prepended, display
+//!   names given, duplicate names reported;
+//! - `diagnostic.rs` ([`Diagnostic`]): a problem at a [`Span`], rendered like rustc's
+//!   errors; `ast.rs`: the tree.
 //!
 //! The module knows nothing about Mesos: step texts are opaque strings here, matched
-//! against step patterns elsewhere.
+//! against step patterns elsewhere. A file is usable only if it has no diagnostics;
+//! the tree and scenarios of a broken file are a best effort, for tools.
 
 mod ast;
 mod check;

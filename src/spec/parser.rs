@@ -253,6 +253,10 @@ impl<'a> Parser<'a> {
     fn misspelt(&mut self, line: Line<'a>, misspelling: &Misspelling<'a>) {
         let found: String = line.text.chars().take(misspelling.len).collect();
         let (message, label) = match misspelling.problem {
+            Problem::Misspelt if squeeze(&found) == squeeze(&misspelling.suggestion) => (
+                format!("space before the colon in `{found}`"),
+                "remove the space",
+            ),
             Problem::Misspelt => (format!("unknown keyword `{found}`"), "not a keyword"),
             Problem::MissingColon => (
                 format!("missing `:` after `{found}`"),
@@ -962,6 +966,11 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// `text` without whitespace.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect()
+}
+
 /// A diagnostic just recorded, to add its help to.
 struct Reported<'p>(Option<&'p mut Diagnostic>);
 
@@ -1083,6 +1092,7 @@ mod tests {
     #[test_case("Scenario: x\n  Given: a\n", "3:3: step keyword `Given:` takes no colon (did you mean `Given`?)" ; "a step keyword with a colon is an error")]
     #[test_case("Scenario: x\n  Gven a\n", "3:3: unknown step keyword `Gven` (did you mean `Given`?)" ; "a misspelt step keyword is an error")]
     #[test_case("Scenario: x\n  Given a\n  Thne b\n", "4:3: unknown step keyword `Thne` (did you mean `Then`?)" ; "a misspelt then is an error")]
+    #[test_case("Scenario : x\n  Given a\n", "2:1: space before the colon in `Scenario :` (did you mean `Scenario:`?)" ; "a space before the colon is an error")]
     #[test_case("Rul: r\n  Scenario: x\n    Given a\n", "2:1: unknown keyword `Rul:` (did you mean `Rule:`?)" ; "a misspelt rule is an error")]
     fn a_line_that_looks_like_a_misspelt_keyword_is_an_error(body: &str, expected: &str) {
         check_errors(&format!("{FEATURE}{body}"), &[expected]);

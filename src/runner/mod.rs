@@ -1,0 +1,391 @@
+//! The runner: spec files become `libtest-mimic` trials, run, and are reported.
+//!
+//! It joins the parts: [`discover`] finds files and names tests, [`crate::spec`]
+//! parses them, [`tags`] decides tiers and filters, [`execute`] runs a scenario
+//! through a [`Registry`], and [`report`] prints the readable specification.
+//!
+//! Promises: a bad file becomes one failing test named after it, and every other
+//! file still runs; zero scenarios found is a failure, not a pass; `--exact NAME`
+//! loads only the file NAME comes from; `--list` prints only the list.
+
+pub mod discover;
+pub mod execute;
+pub mod report;
+pub mod tags;
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use libtest_mimic::{Arguments, ColorSetting, FormatSetting, Trial};
+
+use crate::steps::registry::Registry;
+use crate::steps::world::World;
+use discover::{Root, SpecFile};
+use execute::Prepared;
+use report::{Entry, Outcome};
+
+/// Runs the Mesos vocabulary over the package's specs: the whole `main` of a
+/// `harness = false` test target.
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     netsplit::runner::main()
+/// }
+/// ```
+pub fn main() -> ExitCode {
+    Harness::new(crate::steps::mesos::registry()).run()
+}
+
+/// A spec harness over a registry of steps for the world `W`.
+pub struct Harness<W: World> {
+    registry: Arc<Registry<W>>,
+    package_dir: PathBuf,
+}
+
+/// What the harness made of the spec files, before running anything.
+struct Plan {
+    trials: Vec<Trial>,
+    /// Report lines by test name, filled in as trials finish.
+    entries: Vec<(String, Entry)>,
+    ignored: Vec<(String, String)>,
+}
+
+struct Shared {
+    outcomes: Mutex<BTreeMap<String, Outcome>>,
+}
+
+impl<W: World + 'static> Harness<W> {
+    /// A harness for the package being tested (`CARGO_MANIFEST_DIR`, else the current
+    /// directory), with its specs in `specs/` unless `NETSPLIT_SPECS` says otherwise.
+    pub fn new(registry: Registry<W>) -> Harness<W> {
+        let package_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        Harness {
+            registry: Arc::new(registry),
+            package_dir,
+        }
+    }
+
+    /// Reads specs relative to `dir` instead of the package directory.
+    pub fn package_dir(mut self, dir: impl Into<PathBuf>) -> Harness<W> {
+        self.package_dir = dir.into();
+        self
+    }
+
+    /// Parses the command line as libtest does, runs, reports; the process's exit code.
+    pub fn run(self) -> ExitCode {
+        let args = Arguments::from_args();
+        let color = use_color(&args);
+        let started = Instant::now();
+        let shared = Arc::new(Shared {
+            outcomes: Mutex::new(BTreeMap::new()),
+        });
+        let plan = self.plan(&args, color, &shared);
+        if args.list && args.ignored && std::env::var_os("NETSPLIT_LIST_IGNORE_REASONS").is_some() {
+            // The pyramid check's listing: every ignored trial with its reason.
+            let mut out = std::io::stdout().lock();
+            for (name, reason) in &plan.ignored {
+                let _ = writeln!(out, "{name}: test\t{reason}");
+            }
+            return ExitCode::SUCCESS;
+        }
+        let conclusion = libtest_mimic::run(&args, plan.trials);
+        let outcomes = shared
+            .outcomes
+            .lock()
+            .map(|o| o.clone())
+            .unwrap_or_default();
+        let mut entries = Vec::new();
+        for (name, mut entry) in plan.entries {
+            match outcomes.get(&name) {
+                Some(outcome) => entry.outcome = outcome.clone(),
+                None if matches!(entry.outcome, Outcome::Ignored(_)) && !filtered(&args, &name) => {
+                }
+                None => continue,
+            }
+            entries.push(entry);
+        }
+        if let Some(path) = std::env::var_os("NETSPLIT_TIMINGS") {
+            write_timings(&PathBuf::from(path), &outcomes);
+        }
+        let pretty = matches!(args.format, None | Some(FormatSetting::Pretty)) && !args.quiet;
+        let under_nextest = std::env::var_os("NEXTEST").is_some();
+        if pretty && !args.list && !under_nextest && !entries.is_empty() {
+            print!("{}", report::render(&entries, started.elapsed(), color));
+        }
+        conclusion.exit_code()
+    }
+
+    fn plan(&self, args: &Arguments, color: bool, shared: &Arc<Shared>) -> Plan {
+        let mut plan = Plan {
+            trials: Vec::new(),
+            entries: Vec::new(),
+            ignored: Vec::new(),
+        };
+        let roots = discover::roots(
+            &self.package_dir,
+            std::env::var("NETSPLIT_SPECS").ok().as_deref(),
+        );
+        let filter = match std::env::var("NETSPLIT_TAGS") {
+            Ok(text) if !text.trim().is_empty() => match tags::parse_expr(&text) {
+                Ok(expr) => Some(expr),
+                Err(error) => {
+                    plan.trials
+                        .push(failing("[unit] NETSPLIT_TAGS", error.to_string()));
+                    return plan;
+                }
+            },
+            _ => None,
+        };
+        // `--exact NAME`: load only the file NAME points to (nextest runs one test per
+        // process, so this keeps each run cheap).
+        let exact_file = match (&args.filter, args.exact) {
+            (Some(name), true) => discover::file_for_name(&roots, name),
+            _ => None,
+        };
+        let files: Vec<SpecFile> = match exact_file {
+            Some(file) => vec![file],
+            None => {
+                let mut all = Vec::new();
+                for root in &roots {
+                    match discover::files(root) {
+                        Ok(found) => all.extend(found),
+                        Err(error) => plan.trials.push(failing(
+                            &format!("[unit] {}", root.display),
+                            missing_root(root, &error),
+                        )),
+                    }
+                }
+                all
+            }
+        };
+        let rerun = rerun_command();
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let mut scenario_count = 0;
+        for file in &files {
+            let text = match std::fs::read_to_string(&file.path) {
+                Ok(text) => text,
+                Err(error) => {
+                    plan.trials.push(failing(
+                        &discover::file_test_name(file),
+                        format!("cannot read `{}`: {error}", file.display),
+                    ));
+                    continue;
+                }
+            };
+            let (scenarios, diagnostics) = crate::spec::load(&text);
+            if !diagnostics.is_empty() {
+                let rendered: Vec<String> = diagnostics
+                    .iter()
+                    .map(|d| d.render(&file.display, &text, color))
+                    .collect();
+                plan.trials.push(failing(
+                    &discover::file_test_name(file),
+                    format!(
+                        "{} error(s) in `{}`; none of its scenarios ran:\n\n{}",
+                        diagnostics.len(),
+                        file.display,
+                        rendered.join("\n")
+                    ),
+                ));
+                continue;
+            }
+            let feature = crate::spec::parse(&text)
+                .feature
+                .map(|f| f.title)
+                .unwrap_or_default();
+            let shared_file = Arc::new((file.display.clone(), text));
+            for scenario in scenarios {
+                let tag_names: Vec<&str> = scenario.tags.iter().map(|t| t.name.as_str()).collect();
+                if filter.as_ref().is_some_and(|f| !f.matches(&tag_names)) {
+                    continue;
+                }
+                scenario_count += 1;
+                let ignore = tags::ignore_reason(&tag_names);
+                for tier in tags::tiers(&tag_names) {
+                    let name = discover::test_name(
+                        tier,
+                        &file.feature_path,
+                        scenario.rule.as_deref(),
+                        &scenario.name,
+                    );
+                    let place = format!("{}:{}", file.display, scenario.span.line);
+                    if let Some(first) = names.insert(name.clone(), place.clone()) {
+                        plan.trials.push(failing(
+                            &format!("{name} (again at {place})"),
+                            format!(
+                                "two scenarios have the test name `{name}`: {first} and {place}; rename one (names must be unique in a run)"
+                            ),
+                        ));
+                        continue;
+                    }
+                    let prepared = Prepared {
+                        name: name.clone(),
+                        tier,
+                        scenario: scenario.clone(),
+                        file: shared_file.clone(),
+                    };
+                    plan.entries.push((
+                        name.clone(),
+                        Entry {
+                            file: file.display.clone(),
+                            feature: feature.clone(),
+                            rule: scenario.rule.clone(),
+                            scenario: scenario.name.clone(),
+                            tier,
+                            outcome: Outcome::Ignored(ignore.clone().unwrap_or_default()),
+                        },
+                    ));
+                    if let Some(reason) = &ignore {
+                        plan.ignored.push((name.clone(), reason.clone()));
+                    }
+                    plan.trials
+                        .push(self.trial(prepared, ignore.is_some(), &rerun, color, shared));
+                }
+            }
+        }
+        if scenario_count == 0 && plan.trials.is_empty() {
+            let places: Vec<&str> = roots.iter().map(|r| r.display.as_str()).collect();
+            plan.trials.push(failing(
+                "[unit] no scenarios found",
+                format!(
+                    "no scenarios found in {}{}; add `.feature` files there or point `NETSPLIT_SPECS` at them",
+                    places.join(", "),
+                    if filter.is_some() { " matching `NETSPLIT_TAGS`" } else { "" }
+                ),
+            ));
+        }
+        plan
+    }
+
+    fn trial(
+        &self,
+        prepared: Prepared,
+        ignored: bool,
+        rerun: &str,
+        color: bool,
+        shared: &Arc<Shared>,
+    ) -> Trial {
+        let registry = Arc::clone(&self.registry);
+        let shared = Arc::clone(shared);
+        let rerun = format!("{rerun} -- --exact {}", shell_quote(&prepared.name));
+        let name = prepared.name.clone();
+        Trial::test(name, move || {
+            let started = Instant::now();
+            let result = execute::run(registry.as_ref(), &prepared, &rerun, color);
+            let elapsed = started.elapsed();
+            let outcome = match &result {
+                Ok(()) => Outcome::Passed(elapsed),
+                Err(_) => Outcome::Failed(elapsed),
+            };
+            if let Ok(mut outcomes) = shared.outcomes.lock() {
+                outcomes.insert(prepared.name.clone(), outcome);
+            }
+            result.map_err(|f| f.message.into())
+        })
+        .with_ignored_flag(ignored)
+    }
+}
+
+fn failing(name: &str, message: String) -> Trial {
+    Trial::test(name.to_string(), move || Err(message.clone().into()))
+}
+
+fn missing_root(root: &Root, error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        format!(
+            "the spec directory `{}` does not exist ({}); create it, or fix `NETSPLIT_SPECS`",
+            root.display,
+            root.dir.display()
+        )
+    } else {
+        format!("cannot read the spec directory `{}`: {error}", root.display)
+    }
+}
+
+/// Whether libtest's name filters leave this test out.
+fn filtered(args: &Arguments, name: &str) -> bool {
+    let matches = |pattern: &str| {
+        if args.exact {
+            name == pattern
+        } else {
+            name.contains(pattern)
+        }
+    };
+    args.filter.as_deref().is_some_and(|f| !matches(f)) || args.skip.iter().any(|s| matches(s))
+}
+
+fn use_color(args: &Arguments) -> bool {
+    match args.color {
+        Some(ColorSetting::Always) => true,
+        Some(ColorSetting::Never) => false,
+        _ => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}
+
+/// `cargo test --test <this target>`, from the harness binary's name.
+fn rerun_command() -> String {
+    let target = std::env::args()
+        .next()
+        .and_then(|p| {
+            PathBuf::from(p)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .map(|stem| match stem.rsplit_once('-') {
+            Some((name, hash))
+                if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                name.to_string()
+            }
+            _ => stem,
+        })
+        .unwrap_or_else(|| "specs".to_string());
+    format!("cargo test --test {target}")
+}
+
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+fn write_timings(path: &PathBuf, outcomes: &BTreeMap<String, Outcome>) {
+    let mut lines = String::new();
+    for (name, outcome) in outcomes {
+        let (kind, ms) = match outcome {
+            Outcome::Passed(d) => ("passed", d.as_secs_f64() * 1000.0),
+            Outcome::Failed(d) => ("failed", d.as_secs_f64() * 1000.0),
+            Outcome::Ignored(_) => ("ignored", 0.0),
+        };
+        lines.push_str(&format!("{name}\t{kind}\t{ms:.3}\n"));
+    }
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(lines.as_bytes()));
+    if let Err(error) = written {
+        eprintln!(
+            "warning: cannot write timings to `{}`: {error}",
+            path.display()
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_quoted_for_the_shell_even_with_quotes_inside() {
+        pretty_assertions::assert_eq!(
+            shell_quote("[unit] a::Agent's tasks"),
+            r"'[unit] a::Agent'\''s tasks'"
+        );
+    }
+}

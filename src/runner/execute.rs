@@ -192,7 +192,11 @@ fn failure_message<W: World>(
                 pretty_assertions::StrComparison::new(expected, observed)
             );
             let diff = if color { diff } else { strip_ansi(&diff) };
-            let _ = writeln!(out, "Diff < expected / > observed:\n{diff}");
+            // pretty_assertions heads its diff with "left / right"; name the sides.
+            let body = diff
+                .split_once('\n')
+                .map_or(diff.as_str(), |(_, rest)| rest);
+            let _ = writeln!(out, "Diff < expected / > observed:\n{}", body.trim_end());
         }
         StepError::Failed(message) => {
             let _ = writeln!(out, "{message}");

@@ -136,8 +136,13 @@ impl<W: World + 'static> Harness<W> {
             Ok(text) if !text.trim().is_empty() => match tags::parse_expr(&text) {
                 Ok(expr) => Some(expr),
                 Err(error) => {
-                    plan.trials
-                        .push(failing("[unit] NETSPLIT_TAGS", error.to_string()));
+                    failing(
+                        &mut plan,
+                        shared,
+                        "[unit] NETSPLIT_TAGS",
+                        "NETSPLIT_TAGS",
+                        error.to_string(),
+                    );
                     return plan;
                 }
             },
@@ -156,10 +161,13 @@ impl<W: World + 'static> Harness<W> {
                 for root in &roots {
                     match discover::files(root) {
                         Ok(found) => all.extend(found),
-                        Err(error) => plan.trials.push(failing(
+                        Err(error) => failing(
+                            &mut plan,
+                            shared,
                             &format!("[unit] {}", root.display),
+                            &root.display,
                             missing_root(root, &error),
-                        )),
+                        ),
                     }
                 }
                 all
@@ -172,10 +180,13 @@ impl<W: World + 'static> Harness<W> {
             let text = match std::fs::read_to_string(&file.path) {
                 Ok(text) => text,
                 Err(error) => {
-                    plan.trials.push(failing(
+                    failing(
+                        &mut plan,
+                        shared,
                         &discover::file_test_name(file),
+                        &file.display,
                         format!("cannot read `{}`: {error}", file.display),
-                    ));
+                    );
                     continue;
                 }
             };
@@ -185,15 +196,18 @@ impl<W: World + 'static> Harness<W> {
                     .iter()
                     .map(|d| d.render(&file.display, &text, color))
                     .collect();
-                plan.trials.push(failing(
+                failing(
+                    &mut plan,
+                    shared,
                     &discover::file_test_name(file),
+                    &file.display,
                     format!(
                         "{} error(s) in `{}`; none of its scenarios ran:\n\n{}",
                         diagnostics.len(),
                         file.display,
                         rendered.join("\n")
                     ),
-                ));
+                );
                 continue;
             }
             let feature = crate::spec::parse(&text)
@@ -217,12 +231,15 @@ impl<W: World + 'static> Harness<W> {
                     );
                     let place = format!("{}:{}", file.display, scenario.span.line);
                     if let Some(first) = names.insert(name.clone(), place.clone()) {
-                        plan.trials.push(failing(
+                        failing(
+                            &mut plan,
+                            shared,
                             &format!("{name} (again at {place})"),
+                            &file.display,
                             format!(
                                 "two scenarios have the test name `{name}`: {first} and {place}; rename one (names must be unique in a run)"
                             ),
-                        ));
+                        );
                         continue;
                     }
                     let prepared = Prepared {
@@ -252,14 +269,22 @@ impl<W: World + 'static> Harness<W> {
         }
         if scenario_count == 0 && plan.trials.is_empty() {
             let places: Vec<&str> = roots.iter().map(|r| r.display.as_str()).collect();
-            plan.trials.push(failing(
+            let message = format!(
+                "no scenarios found in {}{}; add `.feature` files there or point `NETSPLIT_SPECS` at them",
+                places.join(", "),
+                if filter.is_some() {
+                    " matching `NETSPLIT_TAGS`"
+                } else {
+                    ""
+                }
+            );
+            failing(
+                &mut plan,
+                shared,
                 "[unit] no scenarios found",
-                format!(
-                    "no scenarios found in {}{}; add `.feature` files there or point `NETSPLIT_SPECS` at them",
-                    places.join(", "),
-                    if filter.is_some() { " matching `NETSPLIT_TAGS`" } else { "" }
-                ),
-            ));
+                "specs",
+                message,
+            );
         }
         plan
     }
@@ -293,8 +318,28 @@ impl<W: World + 'static> Harness<W> {
     }
 }
 
-fn failing(name: &str, message: String) -> Trial {
-    Trial::test(name.to_string(), move || Err(message.clone().into()))
+/// A trial that fails with `message`: a file that does not load, a bad
+/// `NETSPLIT_TAGS`, a duplicate name. It is reported like a failed scenario.
+fn failing(plan: &mut Plan, shared: &Arc<Shared>, name: &str, file: &str, message: String) {
+    plan.entries.push((
+        name.to_string(),
+        Entry {
+            file: file.to_string(),
+            feature: file.to_string(),
+            rule: None,
+            scenario: name.to_string(),
+            tier: "unit",
+            outcome: Outcome::Failed(std::time::Duration::ZERO),
+        },
+    ));
+    let shared = Arc::clone(shared);
+    let name = name.to_string();
+    plan.trials.push(Trial::test(name.clone(), move || {
+        if let Ok(mut outcomes) = shared.outcomes.lock() {
+            outcomes.insert(name.clone(), Outcome::Failed(std::time::Duration::ZERO));
+        }
+        Err(message.clone().into())
+    }));
 }
 
 fn missing_root(root: &Root, error: &std::io::Error) -> String {

@@ -44,6 +44,8 @@ pub fn main() -> ExitCode {
 pub struct Harness<W: World> {
     registry: Arc<Registry<W>>,
     package_dir: PathBuf,
+    /// Spec roots given in code; they take precedence over `NETSPLIT_SPECS`.
+    roots: Option<Vec<String>>,
 }
 
 /// What the harness made of the spec files, before running anything.
@@ -69,7 +71,15 @@ impl<W: World + 'static> Harness<W> {
         Harness {
             registry: Arc::new(registry),
             package_dir,
+            roots: None,
         }
+    }
+
+    /// Runs the spec files under these paths (directories, relative to the package
+    /// directory unless absolute) instead of `specs/` or `NETSPLIT_SPECS`.
+    pub fn specs<P: AsRef<str>>(mut self, paths: impl IntoIterator<Item = P>) -> Harness<W> {
+        self.roots = Some(paths.into_iter().map(|p| p.as_ref().to_string()).collect());
+        self
     }
 
     /// Reads specs relative to `dir` instead of the package directory.
@@ -80,7 +90,11 @@ impl<W: World + 'static> Harness<W> {
 
     /// Parses the command line as libtest does, runs, reports; the process's exit code.
     pub fn run(self) -> ExitCode {
-        let args = Arguments::from_args();
+        self.run_with(Arguments::from_args())
+    }
+
+    /// Runs with libtest arguments parsed elsewhere (e.g. by a command-line tool).
+    pub fn run_with(self, args: Arguments) -> ExitCode {
         let color = use_color(&args);
         let started = Instant::now();
         let shared = Arc::new(Shared {
@@ -128,10 +142,9 @@ impl<W: World + 'static> Harness<W> {
             entries: Vec::new(),
             ignored: Vec::new(),
         };
-        let roots = discover::roots(
-            &self.package_dir,
-            std::env::var("NETSPLIT_SPECS").ok().as_deref(),
-        );
+        let env = std::env::var("NETSPLIT_SPECS").ok();
+        let given = self.roots.as_ref().map(|r| r.join(":"));
+        let roots = discover::roots(&self.package_dir, given.as_deref().or(env.as_deref()));
         let filter = match std::env::var("NETSPLIT_TAGS") {
             Ok(text) if !text.trim().is_empty() => match tags::parse_expr(&text) {
                 Ok(expr) => Some(expr),

@@ -105,7 +105,9 @@ pub fn file_test_name(file: &SpecFile) -> String {
 }
 
 /// The spec file a test name comes from, if it exists under one of the roots: the
-/// shortest `::`-separated prefix of the name that is a file.
+/// longest `::`-separated prefix of the name that is a file (so that
+/// `detection::window::X` finds `detection/window.feature` even beside
+/// `detection.feature`).
 pub fn file_for_name(roots: &[Root], name: &str) -> Option<SpecFile> {
     let rest = name.strip_prefix('[')?.split_once("] ")?.1;
     let segments: Vec<&str> = rest.split("::").collect();
@@ -117,7 +119,7 @@ pub fn file_for_name(roots: &[Root], name: &str) -> Option<SpecFile> {
                 return Some(spec_file(root, path));
             }
         }
-        for end in 1..segments.len() {
+        for end in (1..segments.len()).rev() {
             let relative = format!("{}.feature", segments[..end].join("/"));
             let path = root.dir.join(&relative);
             if path.is_file() {
@@ -210,6 +212,8 @@ mod tests {
         let file = file_for_name(&roots, "[unit] legacy::reconnect::Agent is shut down").unwrap();
         pretty_assertions::assert_eq!(file.display, "specs/legacy/reconnect.feature");
         let file = file_for_name(&roots, "[unit] legacy::Agent is shut down").unwrap();
+        pretty_assertions::assert_eq!(file.display, "specs/legacy.feature");
+        let file = file_for_name(&roots, "[unit] legacy::rule::Agent is shut down").unwrap();
         pretty_assertions::assert_eq!(file.display, "specs/legacy.feature");
         assert_eq!(file_for_name(&roots, "[unit] missing::x"), None);
         let _ = std::fs::remove_dir_all(dir);

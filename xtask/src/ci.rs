@@ -165,8 +165,8 @@ fn tests(state: &mut State) -> Result<()> {
     )?;
     state.closing_line = Some(outcome.closing_line());
     println!("{}", outcome.closing_line());
-    if !outcome.failed.is_empty() {
-        bail!("tests failed: {}", outcome.failed.join(", "));
+    if !outcome.failures.is_empty() {
+        bail!("tests failed: {}", outcome.failures.join(", "));
     }
     Ok(())
 }

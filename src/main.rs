@@ -1,0 +1,94 @@
+//! `netsplit`: run spec files, list the step vocabulary, or ask what a partition
+//! would do to a cluster.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod what_if;
+
+#[derive(Parser)]
+#[command(
+    name = "netsplit",
+    version,
+    about = "Specify and test how a Mesos cluster behaves when its network fails"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the scenarios of spec files or directories (default: `specs/`, or `NETSPLIT_SPECS`)
+    ///
+    /// Arguments after `--` go to the test runner, as with `cargo test`:
+    /// `netsplit run specs -- --exact '[unit] detection::Agent ...'`, `-- --list`, `-- --skip slow`.
+    Run {
+        /// Spec directories or `.feature` files
+        paths: Vec<String>,
+        /// libtest arguments: a name filter, --exact, --skip, --list, --ignored, --format, --color, ...
+        #[arg(last = true)]
+        libtest: Vec<String>,
+    },
+    /// List every step the specs can use, with an example of each
+    Steps {
+        /// Only steps whose pattern or example contains this text
+        filter: Option<String>,
+    },
+    /// Show what a partition of one agent does to partition-aware and other frameworks
+    WhatIf(what_if::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run { paths, libtest } => {
+            let args = libtest_mimic::Arguments::from_iter(
+                std::iter::once("netsplit run".to_string()).chain(libtest),
+            );
+            let harness = netsplit::runner::Harness::new(netsplit::steps::mesos::registry())
+                .package_dir(std::env::current_dir().unwrap_or_default());
+            let harness = if paths.is_empty() {
+                harness
+            } else {
+                harness.specs(paths)
+            };
+            harness.run_with(args)
+        }
+        Command::Steps { filter } => {
+            print!("{}", steps(filter.as_deref()));
+            ExitCode::SUCCESS
+        }
+        Command::WhatIf(args) => what_if::run(args),
+    }
+}
+
+/// The vocabulary as text: each kind, then each step's pattern and example.
+fn steps(filter: Option<&str>) -> String {
+    use std::fmt::Write as _;
+    let registry = netsplit::steps::mesos::registry();
+    let mut out = String::new();
+    for kind in ["Given", "When", "Then"] {
+        let defs: Vec<_> = registry
+            .steps()
+            .iter()
+            .filter(|d| d.kind.keyword() == kind)
+            .filter(|d| filter.is_none_or(|f| d.pattern.contains(f) || d.example.contains(f)))
+            .collect();
+        if defs.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{kind}");
+        for def in defs {
+            let _ = writeln!(out, "  {kind} {}", def.pattern);
+            let _ = writeln!(out, "      e.g. {kind} {}", def.example);
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "Placeholders");
+    for p in netsplit::steps::BUILTIN_PLACEHOLDERS {
+        let _ = writeln!(out, "  {{{}}}  {}", p.name, p.accepts);
+    }
+    out
+}

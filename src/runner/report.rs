@@ -169,8 +169,9 @@ pub fn render(entries: &[Entry], total: Duration, color: bool) -> String {
         .count();
     let ignored = entries.len() - passed - failed;
     let summary = format!(
-        "{} scenarios: {} passed, {} failed, {} ignored",
+        "{} scenario{}: {} passed, {} failed, {} ignored",
         entries.len(),
+        if entries.len() == 1 { "" } else { "s" },
         passed,
         failed,
         ignored

@@ -112,8 +112,9 @@ fn is_routine(event: &TraceEvent) -> bool {
 }
 
 impl MesosWorld {
-    /// The builder, while Given steps run.
-    fn setup(&mut self) -> Result<&mut ClusterBuilder, StepError> {
+    /// The cluster's builder, for a Given step of your own: it fails once the
+    /// cluster is running (Given steps come first).
+    pub fn setup(&mut self) -> Result<&mut ClusterBuilder, StepError> {
         match &mut self.phase {
             Phase::Setup(builder) => Ok(builder),
             _ => Err(StepError::failed(
@@ -137,8 +138,9 @@ impl MesosWorld {
         }
     }
 
-    /// The cluster, for a When step: a new window starts after a Then block.
-    fn act(&mut self) -> Result<&mut Cluster, StepError> {
+    /// The cluster, for a When step of your own: built on first use, and a new Then
+    /// window starts if the step follows a Then block.
+    pub fn act(&mut self) -> Result<&mut Cluster, StepError> {
         self.build()?;
         let Phase::Running(cluster) = &mut self.phase else {
             unreachable!("built above")
@@ -157,8 +159,9 @@ impl MesosWorld {
         Ok(cluster)
     }
 
-    /// The cluster, for a Then step: the current instant is settled first.
-    fn look(&mut self) -> Result<&Cluster, StepError> {
+    /// The cluster, for a Then step of your own: everything due at the current
+    /// instant is processed first; do not change the cluster from a Then step.
+    pub fn look(&mut self) -> Result<&Cluster, StepError> {
         self.build()?;
         let Phase::Running(cluster) = &mut self.phase else {
             unreachable!("built above")

@@ -8,8 +8,9 @@
 //! 3. build: `cargo test --workspace --no-run`, then every test binary's `--list`
 //! 4. tests: every tier, once (nextest when installed; the unit tier without a network)
 //! 5. doctests: `cargo test --workspace --doc` (not part of the pyramid)
-//! 6. docs: `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps`
-//! 7. pyramid: the shape and budgets, from the times of step 4 (no second run)
+//! 6. examples: `cargo run --example <name>` for every `examples/*.rs`; each must exit 0
+//! 7. docs: `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps`
+//! 8. pyramid: the shape and budgets, from the times of step 4 (no second run)
 //!
 //! The test binaries are built once (step 3) and step 4 reuses them, whichever runner runs them.
 
@@ -52,6 +53,11 @@ const STEPS: &[Step] = &[
         tests,
     ),
     ("doctests", "cargo test --workspace --doc", doctests),
+    (
+        "examples",
+        "cargo run --example <each of examples/*.rs>",
+        examples,
+    ),
     (
         "docs",
         "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps",
@@ -181,6 +187,35 @@ fn doctests(state: &mut State) -> Result<()> {
         return Ok(());
     }
     cargo::run(cargo::cargo().args(["test", "--workspace", "--doc"]))
+}
+
+/// Examples are documentation that runs: each must build and exit 0.
+fn examples(_: &mut State) -> Result<()> {
+    let mut names: Vec<String> = match std::fs::read_dir("examples") {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let path = e.path();
+                if path.extension()? != "rs" {
+                    return None;
+                }
+                Some(path.file_stem()?.to_string_lossy().into_owned())
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    if names.is_empty() {
+        println!("no examples/*.rs: nothing to run");
+    }
+    for name in names {
+        cargo::run(cargo::cargo().args(["run", "--quiet", "--example", &name])).map_err(|e| {
+            e.context(format!(
+                "the example `{name}` failed: run `cargo run --example {name}`"
+            ))
+        })?;
+    }
+    Ok(())
 }
 
 fn docs(_: &mut State) -> Result<()> {

@@ -272,6 +272,18 @@ impl<W: World + 'static> Harness<W> {
                             outcome: Outcome::Ignored(ignore.clone().unwrap_or_default()),
                         },
                     ));
+                    // Only the simulator exists so far: a scenario asked for on
+                    // another tier is listed, and ignored with the reason.
+                    let ignore = ignore.clone().or_else(|| {
+                        (tier != "unit").then(|| {
+                            format!("the {tier} tier needs the networked runtime, which is not built yet")
+                        })
+                    });
+                    if let Some(entry) = plan.entries.last_mut()
+                        && let Some(reason) = &ignore
+                    {
+                        entry.1.outcome = Outcome::Ignored(reason.clone());
+                    }
                     if let Some(reason) = &ignore {
                         plan.ignored.push((name.clone(), reason.clone()));
                     }

@@ -729,6 +729,18 @@ impl Cluster {
         }
     }
 
+    /// A scheduler can only make calls while subscribed to the current master.
+    fn require_subscribed(&self, name: &str) -> Result<(), ClusterError> {
+        self.require_framework(name)?;
+        if self.schedulers[name].subscribed {
+            Ok(())
+        } else {
+            Err(ClusterError::Refused(format!(
+                "\"{name}\" is not subscribed to the master (it disconnected, or the master failed over); add `When \"{name}\" resubscribes` first"
+            )))
+        }
+    }
+
     fn start_agent(&mut self, host: &str, immediately: bool) {
         let seed = agent_seed(self.seed, host);
         let mut agent = Agent::new(host, self.version, self.agent_flags.clone(), seed);
@@ -968,7 +980,7 @@ impl Cluster {
     // ----- When: frameworks ----------------------------------------------------
 
     pub fn launch(&mut self, framework: &str, task: &str, host: &str) -> Result<(), ClusterError> {
-        self.require_framework(framework)?;
+        self.require_subscribed(framework)?;
         self.require_agent(host)?;
         self.master_input(MasterInput::Call(Call::Launch {
             framework: framework.to_string(),
@@ -984,7 +996,7 @@ impl Cluster {
         task: &str,
         host: Option<&str>,
     ) -> Result<(), ClusterError> {
-        self.require_framework(framework)?;
+        self.require_subscribed(framework)?;
         let agent = match host {
             Some(h) => Some(self.agent_ref(h)?),
             None => None,
@@ -1013,7 +1025,7 @@ impl Cluster {
         host: Option<&str>,
         unknown_agent: bool,
     ) -> Result<(), ClusterError> {
-        self.require_framework(framework)?;
+        self.require_subscribed(framework)?;
         let agent = if unknown_agent {
             Some(AgentId {
                 host: "unknown-agent".to_string(),
@@ -1034,7 +1046,7 @@ impl Cluster {
 
     /// Implicit reconciliation (rule H1).
     pub fn reconcile_all(&mut self, framework: &str) -> Result<(), ClusterError> {
-        self.require_framework(framework)?;
+        self.require_subscribed(framework)?;
         self.master_input(MasterInput::Call(Call::Reconcile {
             framework: framework.to_string(),
             tasks: Vec::new(),

@@ -117,6 +117,20 @@ impl fmt::Display for FlagError {
 
 impl std::error::Error for FlagError {}
 
+impl FlagError {
+    /// `name` (normalised as `normal`) is none of `known`.
+    fn unknown(name: &str, normal: &str, known: &[(&'static str, &str)]) -> FlagError {
+        let accepted: Vec<&'static str> = known.iter().map(|(n, _)| *n).collect();
+        FlagError::UnknownFlag {
+            name: name.to_string(),
+            suggestion: crate::suggest::closest(normal, accepted.iter().copied(), 1)
+                .first()
+                .copied(),
+            accepted,
+        }
+    }
+}
+
 /// Every master flag the model knows, with what it accepts.
 pub const MASTER_FLAGS: &[(&str, &str)] = &[
     (
@@ -161,14 +175,7 @@ impl MasterFlags {
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), FlagError> {
         let normal = normalise_flag_name(name);
         let Some(&(flag, expected)) = MASTER_FLAGS.iter().find(|(n, _)| *n == normal) else {
-            let names: Vec<&'static str> = MASTER_FLAGS.iter().map(|(n, _)| *n).collect();
-            return Err(FlagError::UnknownFlag {
-                name: name.to_string(),
-                suggestion: crate::suggest::closest(&normal, names.iter().copied(), 1)
-                    .first()
-                    .copied(),
-                accepted: names,
-            });
+            return Err(FlagError::unknown(name, &normal, MASTER_FLAGS));
         };
         let bad = || FlagError::BadValue {
             name: flag,
@@ -286,14 +293,7 @@ impl AgentFlags {
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), FlagError> {
         let normal = normalise_flag_name(name);
         if normal != "registration_backoff_factor" {
-            let names: Vec<&'static str> = AGENT_FLAGS.iter().map(|(n, _)| *n).collect();
-            return Err(FlagError::UnknownFlag {
-                name: name.to_string(),
-                suggestion: crate::suggest::closest(&normal, names.iter().copied(), 1)
-                    .first()
-                    .copied(),
-                accepted: names,
-            });
+            return Err(FlagError::unknown(name, &normal, AGENT_FLAGS));
         }
         self.registration_backoff_factor =
             value.trim().parse().map_err(|_| FlagError::BadValue {

@@ -298,9 +298,20 @@ pub enum AgentStatus {
     Unknown,
 }
 
-impl std::fmt::Display for AgentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl AgentStatus {
+    pub const ALL: &'static [AgentStatus] = &[
+        AgentStatus::Registered,
+        AgentStatus::Disconnected,
+        AgentStatus::Unreachable,
+        AgentStatus::Gone,
+        AgentStatus::Removed,
+        AgentStatus::Unknown,
+        AgentStatus::Recovered,
+    ];
+
+    /// The status as specs spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
             AgentStatus::Registered => "registered",
             AgentStatus::Disconnected => "disconnected",
             AgentStatus::Unreachable => "unreachable",
@@ -308,7 +319,13 @@ impl std::fmt::Display for AgentStatus {
             AgentStatus::Removed => "removed",
             AgentStatus::Recovered => "recovered",
             AgentStatus::Unknown => "unknown",
-        })
+        }
+    }
+}
+
+impl std::fmt::Display for AgentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -237,27 +237,18 @@ fn cluster_error(error: crate::model::ClusterError) -> StepError {
     StepError::failed(error.to_string())
 }
 
-/// The statuses `Then the master considers agent {name} {agent-status}` accepts.
-const AGENT_STATUSES: &[&str] = &[
-    "registered",
-    "disconnected",
-    "unreachable",
-    "gone",
-    "removed",
-    "unknown",
-    "recovered",
-];
-
+/// `{agent-status}`: what `Then the master considers agent {name} ...` accepts.
 fn parse_agent_status(text: &str) -> Result<Value, String> {
-    if AGENT_STATUSES.contains(&text) {
+    let statuses: Vec<&str> = AgentStatus::ALL.iter().map(|s| s.name()).collect();
+    if statuses.contains(&text) {
         Ok(Value::Custom("agent-status".to_string(), text.to_string()))
     } else {
-        let hint = crate::suggest::closest(text, AGENT_STATUSES.iter().copied(), 1);
+        let hint = crate::suggest::closest(text, statuses.iter().copied(), 1);
         let mut message = format!("`{text}` is not an agent status");
         if let Some(best) = hint.first() {
             let _ = write!(message, "; did you mean `{best}`?");
         }
-        let _ = write!(message, " (accepted: {})", AGENT_STATUSES.join(", "));
+        let _ = write!(message, " (accepted: {})", statuses.join(", "));
         Err(message)
     }
 }
@@ -266,19 +257,6 @@ fn parse_message_kind(text: &str) -> Result<Value, String> {
     text.parse::<MessageKind>()
         .map(|k| Value::Custom("message".to_string(), k.name().to_string()))
         .map_err(|e| e.to_string())
-}
-
-/// The master's view of an agent's status, as the spec spells it.
-fn status_name(status: AgentStatus) -> &'static str {
-    match status {
-        AgentStatus::Registered => "registered",
-        AgentStatus::Disconnected => "disconnected",
-        AgentStatus::Unreachable => "unreachable",
-        AgentStatus::Gone => "gone",
-        AgentStatus::Removed => "removed",
-        AgentStatus::Recovered => "recovered",
-        AgentStatus::Unknown => "unknown",
-    }
 }
 
 /// The registry of every Mesos step, ready for users to [`Registry::extend`].
@@ -1140,7 +1118,7 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
                 let host = a.name(0);
                 w.look()?;
                 let id = w.agent_id(host)?;
-                let observed = status_name(w.cluster().master().agent_status(&id));
+                let observed = w.cluster().master().agent_status(&id).name();
                 StepError::check_eq(
                     format!("the master's view of agent \"{host}\" differs"),
                     &a.custom(1),

@@ -861,6 +861,8 @@ impl Cluster {
         }
         self.world(format!("agent {host} started"));
         self.start_agent(host, true);
+        // Registered at this instant, like the agents of the Given steps.
+        self.settle();
         Ok(())
     }
 

@@ -417,3 +417,319 @@ fn the_same_inputs_give_the_same_trace() {
     };
     pretty_assertions::assert_eq!(run(), run());
 }
+
+// ----- More rules, one test each --------------------------------------------------
+
+fn facts(c: &Cluster) -> Vec<String> {
+    c.trace()
+        .iter()
+        .filter_map(|e| match &e.event {
+            TraceEvent::Master(f) | TraceEvent::Agent(f) => Some(f.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_disconnected_agent_that_never_reregisters_is_marked_unreachable_after_the_reregister_timeout()
+{
+    // Rule B3: the agent answers pings but its reregistrations are lost.
+    let mut c = cluster_with("1.12", |_| {});
+    c.drop_kind(
+        "a1",
+        Direction::ToMaster,
+        MessageKind::ReregisterAgent,
+        false,
+    )
+    .unwrap();
+    c.break_connection("a1").unwrap();
+    c.advance(Duration::from_mins(10) + secs(1));
+    c.settle();
+    assert_eq!(status(&c, "a1"), AgentStatus::Unreachable);
+    assert!(
+        facts(&c)
+            .iter()
+            .any(|f| f.contains("agent did not reregister within 10m after disconnecting")),
+        "{:#?}",
+        facts(&c)
+    );
+}
+
+#[test]
+fn before_1_5_a_shut_down_agent_comes_back_as_a_new_agent() {
+    // Rule C7: 1.0 deletes the agent's ID on shutdown; 1.5 keeps it.
+    for (version, incarnation) in [("1.0", 2), ("1.5", 1)] {
+        let mut c = cluster_with(version, |_| {});
+        c.machine_down("a1").unwrap();
+        c.settle();
+        assert_eq!(c.agent("a1").unwrap().state(), AgentState::Terminated);
+        c.restart("a1", false).unwrap();
+        c.advance(secs(5));
+        // The machine is down: the restarted agent is refused either way, but it
+        // presents its old ID only from 1.5 on.
+        let presented = c.trace().iter().rev().find_map(|e| match &e.event {
+            TraceEvent::Dropped { message, .. } | TraceEvent::Sent { message, .. } => match message
+            {
+                Message::ReregisterAgent { agent, .. } => Some(agent.incarnation),
+                Message::RegisterAgent { .. } => Some(incarnation),
+                _ => None,
+            },
+            _ => None,
+        });
+        assert_eq!(presented, Some(incarnation), "Mesos {version}");
+    }
+}
+
+#[rstest]
+fn updates_from_an_unreachable_agent_are_dropped_and_retried(mut cluster: Cluster) {
+    // Rule D7: the master drops them (invalid_status_updates) and sends no ack.
+    // Only pongs are lost: the agent still hears pings and thinks it is connected
+    // (rule C5) while the master marks it unreachable.
+    cluster
+        .drop_kind("a1", Direction::ToMaster, MessageKind::Pong, false)
+        .unwrap();
+    cluster.advance(secs(100));
+    cluster.settle();
+    assert_eq!(status(&cluster, "a1"), AgentStatus::Unreachable);
+    cluster.task_finishes("s1").unwrap();
+    cluster.advance(secs(30));
+    assert!(metric(&cluster, "master/invalid_status_updates") >= 1);
+    assert!(
+        updates(&cluster, "spark")
+            .iter()
+            .all(|u| u.2 != TaskState::Finished)
+    );
+}
+
+#[rstest]
+fn killing_an_unreachable_task_reconciles_it_instead(mut cluster: Cluster) {
+    // Rule D9.
+    cluster.partition("a1").unwrap();
+    cluster.advance(secs(100));
+    let before = updates(&cluster, "cassandra").len();
+    cluster.kill("cassandra", "c1", Some("a1")).unwrap();
+    let answer = &updates(&cluster, "cassandra")[before];
+    assert_eq!(
+        (answer.2, answer.3),
+        (TaskState::Unreachable, Some(Reason::Reconciliation))
+    );
+    cluster.reconnect("a1").unwrap();
+    assert!(
+        cluster
+            .agent("a1")
+            .unwrap()
+            .running_tasks()
+            .contains(&&"c1".to_string())
+    );
+}
+
+#[rstest]
+fn reusing_the_id_of_an_unreachable_task_is_an_error(mut cluster: Cluster) {
+    // Rule D10.
+    cluster.partition("a1").unwrap();
+    cluster.advance(secs(100));
+    cluster.register_agent("a2").unwrap();
+    let before = updates(&cluster, "cassandra").len();
+    cluster.launch("cassandra", "c1", "a2").unwrap();
+    let answer = &updates(&cluster, "cassandra")[before];
+    assert_eq!(
+        (answer.2, answer.3),
+        (TaskState::Error, Some(Reason::TaskInvalid))
+    );
+}
+
+#[rstest]
+fn a_task_finished_during_the_partition_is_reported_twice_on_return(mut cluster: Cluster) {
+    // Rule E5: the master's REASON_AGENT_REREGISTERED copy, then the agent's own update.
+    cluster.partition("a1").unwrap();
+    cluster.advance(secs(100));
+    cluster.task_finishes("c1").unwrap();
+    cluster.reconnect("a1").unwrap();
+    cluster.advance(secs(1));
+    let finished: Vec<_> = cluster
+        .inbox("cassandra")
+        .iter()
+        .filter_map(|r| match &r.event {
+            FrameworkEvent::Update(u) if u.state == TaskState::Finished => {
+                Some((u.source, u.reason))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        finished,
+        vec![
+            (Some(Source::Master), Some(Reason::AgentReregistered)),
+            (Some(Source::Executor), None)
+        ]
+    );
+}
+
+#[test]
+fn a_launch_lost_in_flight_is_dropped_by_the_agent_when_it_reregisters() {
+    // Rules G4 and E6: the master asks the reregistering agent about the task.
+    let mut c = cluster_with("1.12", |_| {});
+    c.drop_kind("a1", Direction::ToAgent, MessageKind::RunTask, true)
+        .unwrap();
+    c.launch("cassandra", "c2", "a1").unwrap();
+    c.redetect("a1").unwrap();
+    c.advance(secs(5));
+    let answer = updates(&c, "cassandra").into_iter().find(|u| u.1 == "c2");
+    assert_eq!(
+        answer.map(|u| (u.2, u.3)),
+        Some((TaskState::Dropped, Some(Reason::Reconciliation)))
+    );
+}
+
+#[rstest]
+fn launching_on_an_unreachable_agent_uses_an_invalid_offer(mut cluster: Cluster) {
+    // Rule G1.
+    cluster.partition("a1").unwrap();
+    cluster.advance(secs(100));
+    let before = (
+        updates(&cluster, "cassandra").len(),
+        updates(&cluster, "spark").len(),
+    );
+    cluster.launch("cassandra", "c2", "a1").unwrap();
+    cluster.launch("spark", "s2", "a1").unwrap();
+    assert_eq!(
+        updates(&cluster, "cassandra")[before.0].2,
+        TaskState::Dropped
+    );
+    assert_eq!(updates(&cluster, "spark")[before.1].2, TaskState::Lost);
+    assert_eq!(
+        updates(&cluster, "spark")[before.1].3,
+        Some(Reason::InvalidOffers)
+    );
+}
+
+#[rstest]
+fn implicit_reconciliation_leaves_out_unreachable_tasks(mut cluster: Cluster) {
+    // Rule H1.
+    cluster.register_agent("a2").unwrap();
+    cluster.launch("cassandra", "c2", "a2").unwrap();
+    cluster.partition("a1").unwrap();
+    cluster.advance(secs(100));
+    let before = updates(&cluster, "cassandra").len();
+    cluster.reconcile_all("cassandra").unwrap();
+    let answered: Vec<_> = updates(&cluster, "cassandra")[before..]
+        .iter()
+        .map(|u| u.1.clone())
+        .collect();
+    assert_eq!(answered, vec!["c2".to_string()]);
+}
+
+#[rstest]
+fn an_agent_garbage_collected_from_the_registry_comes_back_as_unknown(mut cluster: Cluster) {
+    // Rule I4.
+    cluster.partition("a1").unwrap();
+    cluster.advance(Duration::from_days(14) + Duration::from_mins(30));
+    cluster.reconnect("a1").unwrap();
+    assert!(
+        facts(&cluster)
+            .iter()
+            .any(|f| f.contains("Re-admitted unknown agent a1"))
+    );
+    let last = cluster.inbox("spark").last().unwrap();
+    let FrameworkEvent::Update(u) = &last.event else {
+        panic!("an update")
+    };
+    assert_eq!(u.message.as_deref(), Some("Unknown agent reregistered"));
+}
+
+#[rstest]
+fn marking_an_unreachable_agent_gone_completes_its_tasks_without_a_second_lost_event(
+    mut cluster: Cluster,
+) {
+    // Rule J3.
+    cluster.partition("a1").unwrap();
+    cluster.advance(secs(100));
+    cluster.mark_gone("a1").unwrap();
+    cluster.settle();
+    assert_eq!(
+        updates(&cluster, "cassandra").last().unwrap().2,
+        TaskState::GoneByOperator
+    );
+    assert_eq!(
+        updates(&cluster, "spark").last().unwrap().2,
+        TaskState::Lost
+    );
+    assert_eq!(lost_events(&cluster, "spark"), 1);
+    assert_eq!(
+        cluster.master().task_view("cassandra", "c1"),
+        Some(TaskView::Completed(TaskState::GoneByOperator))
+    );
+}
+
+#[rstest]
+fn a_gone_agent_that_restarts_is_refused_every_time(mut cluster: Cluster) {
+    // Rule J5.
+    cluster.mark_gone("a1").unwrap();
+    cluster.settle();
+    cluster.restart("a1", false).unwrap();
+    cluster.advance(secs(10));
+    let refusals = facts(&cluster)
+        .iter()
+        .filter(|f| f.contains("shut down: Agent has been marked gone"))
+        .count();
+    assert_eq!(refusals, 2);
+}
+
+#[rstest]
+fn an_unreachable_agent_returning_after_failover_keeps_non_aware_tasks_even_in_1_4() {
+    // Rule K4.
+    let mut c = cluster_with("1.4", |_| {});
+    c.partition("a1").unwrap();
+    c.advance(secs(100));
+    c.master_failover();
+    c.resubscribe("spark").unwrap();
+    c.resubscribe("cassandra").unwrap();
+    c.reconnect("a1").unwrap();
+    assert_eq!(c.agent("a1").unwrap().running_tasks().len(), 2);
+}
+
+#[rstest]
+fn a_graceful_shutdown_loses_every_task_for_every_framework(mut cluster: Cluster) {
+    // Rule L1: TASK_LOST even for the partition-aware framework.
+    cluster.shutdown_gracefully("a1").unwrap();
+    cluster.settle();
+    assert_eq!(updates(&cluster, "cassandra")[0].2, TaskState::Lost);
+    assert_eq!(status(&cluster, "a1"), AgentStatus::Removed);
+    assert_eq!(
+        metric(&cluster, "master/slave_removals/reason_unregistered"),
+        1
+    );
+}
+
+#[rstest]
+fn an_agent_restarted_with_an_empty_work_directory_replaces_the_old_one(mut cluster: Cluster) {
+    // Rule L2: a new agent at the same address removes the disconnected old one.
+    cluster.restart("a1", true).unwrap();
+    cluster.advance(secs(5));
+    assert_eq!(cluster.agent_id("a1").unwrap().incarnation, 2);
+    assert_eq!(status(&cluster, "a1"), AgentStatus::Registered);
+    assert_eq!(
+        metric(&cluster, "master/slave_removals/reason_registered"),
+        1
+    );
+    assert_eq!(updates(&cluster, "cassandra")[0].2, TaskState::Lost);
+}
+
+#[rstest]
+fn a_framework_removed_while_its_agent_is_unreachable_has_its_tasks_killed_on_return(
+    mut cluster: Cluster,
+) {
+    // Rule L3.
+    cluster.partition("a1").unwrap();
+    cluster.advance(secs(100));
+    cluster.teardown("spark").unwrap();
+    cluster.reconnect("a1").unwrap();
+    cluster.settle();
+    let running: Vec<_> = cluster.agent("a1").unwrap().running_tasks();
+    assert_eq!(running, vec!["c1"]);
+    assert_eq!(
+        cluster.master().task_view("spark", "s1"),
+        None,
+        "the framework is gone from the master"
+    );
+}

@@ -252,7 +252,8 @@ impl ClusterBuilder {
                 self.master_flags.clone(),
                 Instant::ZERO,
                 None,
-                self.registry_latency,
+                // Setup happens at time 0; the latency applies from the end of setup.
+                Duration::ZERO,
             ),
             agents: BTreeMap::new(),
             network: Network::default(),
@@ -300,6 +301,7 @@ impl ClusterBuilder {
         }
         cluster.settle();
         cluster.network.set_latency(self.latency);
+        cluster.master.set_registry_latency(self.registry_latency);
         for s in cluster.schedulers.values_mut() {
             s.inbox.clear();
         }
@@ -612,7 +614,7 @@ impl Cluster {
             }
             MasterOutput::Framework { framework, event } => {
                 let ack = match &event {
-                    FrameworkEvent::Update(u) => u.uuid.map(|uuid| (u.task.clone(), uuid)),
+                    FrameworkEvent::Update(u) => u.uuid.map(|uuid| (u.task.clone(), uuid, u.state)),
                     _ => None,
                 };
                 let now = self.now;
@@ -623,14 +625,15 @@ impl Cluster {
                     at: now,
                     event: event.clone(),
                 });
-                let withheld = ack
-                    .as_ref()
-                    .is_some_and(|(task, _)| scheduler.withheld.contains(task));
+                // Only the terminal update of a withheld task goes unacknowledged.
+                let withheld = ack.as_ref().is_some_and(|(task, _, state)| {
+                    state.is_terminal() && scheduler.withheld.contains(task)
+                });
                 self.record(TraceEvent::Received {
                     framework: framework.clone(),
                     event,
                 });
-                if let Some((task, uuid)) = ack.filter(|_| !withheld) {
+                if let Some((task, uuid, _)) = ack.filter(|_| !withheld) {
                     self.master.handle(
                         now,
                         MasterInput::Call(Call::Acknowledge {

@@ -442,6 +442,11 @@ impl Master {
         self.version
     }
 
+    /// How long registry writes take from now on.
+    pub fn set_registry_latency(&mut self, latency: Duration) {
+        self.registry_latency = latency;
+    }
+
     pub fn flags(&self) -> &MasterFlags {
         &self.flags
     }
@@ -2319,11 +2324,11 @@ fn cause_text(cause: UnreachableCause, flags: &MasterFlags) -> String {
         UnreachableCause::HealthCheck => "health check timed out".to_string(),
         UnreachableCause::Disconnected => format!(
             "agent did not reregister within {} after disconnecting",
-            flags.agent_reregister_timeout
+            flags.agent_reregister_timeout.mesos()
         ),
         UnreachableCause::Failover => format!(
             "did not reregister within {} after master failover",
-            flags.agent_reregister_timeout
+            flags.agent_reregister_timeout.mesos()
         ),
     }
 }

@@ -449,7 +449,7 @@ fn a_disconnected_agent_that_never_reregisters_is_marked_unreachable_after_the_r
     assert!(
         facts(&c)
             .iter()
-            .any(|f| f.contains("agent did not reregister within 10m after disconnecting")),
+            .any(|f| f.contains("agent did not reregister within 10mins after disconnecting")),
         "{:#?}",
         facts(&c)
     );

@@ -161,6 +161,27 @@ impl fmt::Display for Duration {
     }
 }
 
+impl Duration {
+    /// The form Mesos's `stout` prints a duration in (`10mins`, `75secs`, `1.5hrs`,
+    /// `2weeks`): the largest unit the duration reaches, with a decimal fraction.
+    pub fn mesos(self) -> String {
+        let (size, unit) = [
+            (WEEK, "weeks"),
+            (DAY, "days"),
+            (HOUR, "hrs"),
+            (MINUTE, "mins"),
+            (SECOND, "secs"),
+        ]
+        .into_iter()
+        .find(|(size, _)| self.0 >= *size)
+        .unwrap_or((MS, "ms"));
+        let value = self.0 as f64 / size as f64;
+        let text = format!("{value:.6}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        format!("{text}{unit}")
+    }
+}
+
 impl fmt::Display for Instant {
     /// Scenario time as `mm:ss.mmm`, with hours and days when needed: `01:30.000`,
     /// `2d 03:00:00.000`.
@@ -340,6 +361,15 @@ mod tests {
             let d = Duration::from_millis(ms);
             pretty_assertions::assert_eq!(d.to_string().parse::<Duration>(), Ok(d));
         }
+    }
+
+    #[test_case(600_000 => "10mins" ; "minutes")]
+    #[test_case(45_000 => "45secs" ; "seconds below a minute")]
+    #[test_case(75_000 => "1.25mins" ; "a fraction of a minute")]
+    #[test_case(5_400_000 => "1.5hrs" ; "a fraction of an hour")]
+    #[test_case(1_209_600_000 => "2weeks" ; "weeks")]
+    fn durations_print_as_mesos_prints_them(ms: u64) -> String {
+        Duration::from_millis(ms).mesos()
     }
 
     #[test]

@@ -73,3 +73,33 @@ Feature: Rate-limiting unreachable transitions
       | slave_unreachable_completed | 1     |
       | slave_unreachable_canceled  | 1     |
       | slave_removals              | 1     |
+
+  # Rule A7
+  Scenario: The rate limiter has no burst: a failure soon after a permit waits, one after a quiet spell goes through at once
+    Given the master flag agent_removal_rate_limit is 3/10mins
+    And an agent "a3"
+    # One permit every 3m20s. a1 fails at 90s, a2 at 2m15s, a3 at 11m15s.
+    When agent "a1" is partitioned from the master
+    And the clock reaches 1m
+    And agent "a2" is partitioned from the master
+    And the clock reaches 10m
+    And agent "a3" is partitioned from the master
+    And 1h passes
+    Then agent "a1" is marked unreachable at 90s
+    And agent "a2" is marked unreachable at 4m50s
+    And agent "a3" is marked unreachable at 11m15s
+
+  # Rules A7, D2
+  Scenario: A transition waiting for its permit is skipped if the agent was removed meanwhile
+    Given the master flag agent_removal_rate_limit is 1/10mins
+    When agents "a1" and "a2" are partitioned from the master
+    And the clock reaches 5m
+    And the operator takes the machine of agent "a2" down
+    Then "cassandra" receives these updates:
+      | task         | state            | reason               | at    |
+      | cassandra-a1 | TASK_UNREACHABLE | REASON_AGENT_REMOVED | 90s   |
+      | cassandra-a2 | TASK_LOST        | REASON_AGENT_REMOVED | 5m    |
+    When 1h passes
+    Then "cassandra" receives no updates
+    And the master considers agent "a2" removed
+    And the master's metric slave_removals is 2

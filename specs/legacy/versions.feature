@@ -35,7 +35,6 @@ Feature: How partition handling changed between Mesos versions
     Examples:
       | version | aware state      | time | status      |
       | 1.0     | TASK_LOST        | -    | removed     |
-      | 1.1     | TASK_UNREACHABLE | 90s  | unreachable |
       | 1.4     | TASK_UNREACHABLE | 90s  | unreachable |
       | 1.12    | TASK_UNREACHABLE | 90s  | unreachable |
 
@@ -51,7 +50,6 @@ Feature: How partition handling changed between Mesos versions
     Examples:
       | version | outcome                         | aware fate           | other fate           |
       | 1.0     | shuts the agent down            | is no longer running | is no longer running |
-      | 1.1     | kills only non-aware tasks      | is still running     | is no longer running |
       | 1.4     | kills only non-aware tasks      | is still running     | is no longer running |
       | 1.5     | keeps every task                | is still running     | is still running     |
       | 1.12    | keeps every task                | is still running     | is still running     |

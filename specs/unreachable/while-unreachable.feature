@@ -23,7 +23,7 @@ Feature: While an agent is unreachable
     And "cassandra" runs task "c1" on agent "a1"
     And "spark" runs task "s1" on agent "a1"
 
-  # Rule D7
+  # Rules 0, D7
   Scenario: Status updates from an agent the master has marked unreachable are dropped until it reregisters
     When the next ping to agent "a1" is due
     And pongs from agent "a1" are dropped
@@ -35,9 +35,12 @@ Feature: While an agent is unreachable
     And 5s pass
     Then "spark" receives no updates
     And the master's metric invalid_status_updates is 1
-    When 1m passes
+    # The agent retries 10s, 20s, 40s, ... after the first attempt, and stops when it
+    # gives up on the master at 2m45s.
+    When the clock reaches 2m45s
     Then "spark" receives no updates
-    # The agent gives up on the master at 2m45s and reregisters.
+    And the master's metric invalid_status_updates is 3
+    # It then reregisters within a second.
     When the clock reaches 2m50s
     Then "spark" receives these updates:
       | task | state         | reason                    | source          |

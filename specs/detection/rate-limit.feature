@@ -57,6 +57,24 @@ Feature: Rate-limiting unreachable transitions
       | 3/10mins | 3m20s   | 4m50s  |
       | 6/2mins  | 20s     | 1m50s  |
 
+  # Rules A7, A8
+  Scenario: While a transition waits for its permit, later failed ticks schedule nothing more
+    Given the master flag agent_removal_rate_limit is 3/10mins
+    # a2's transition is scheduled at 90s and waits for its permit until 4m50s.
+    When agents "a1" and "a2" are partitioned from the master
+    And the clock reaches 4m45s
+    Then the master considers agent "a2" registered
+    And the master's metrics are:
+      | metric                      | value |
+      | slave_unreachable_scheduled | 2     |
+      | slave_unreachable_completed | 1     |
+    When 10s pass
+    Then the master considers agent "a2" unreachable
+    And the master's metrics are:
+      | metric                      | value |
+      | slave_unreachable_scheduled | 2     |
+      | slave_unreachable_completed | 2     |
+
   # Rule A7
   Scenario: A pong that arrives while the transition waits for its permit cancels it
     Given the master flag agent_removal_rate_limit is 1/10mins

@@ -99,3 +99,22 @@ Feature: What happens when the master marks an agent unreachable
     And "spark" receives these updates:
       | task    | state     | reason                | source        | at | unreachable time | message                             |
       | spark-1 | TASK_LOST | REASON_RECONCILIATION | SOURCE_MASTER | 1h | 90s              | Reconciliation: Task is unreachable |
+
+  # Rules 0, D4, D8
+  Scenario Outline: The unreachable mark is written to the registry first, so with a <registry> registry a new master answers <answer> for its tasks
+    Given the master flag registry is <registry>
+    When agent "a1" is partitioned from the master
+    And 2m pass
+    Then "cassandra" receives TASK_UNREACHABLE for task "c1" at 90s
+    When the master fails over
+    And "cassandra" resubscribes
+    And "cassandra" reconciles task "c1" on agent "a1"
+    Then the master considers agent "a1" <status>
+    And "cassandra" receives these updates:
+      | task | state    | reason                | unreachable time | message   |
+      | c1   | <answer> | REASON_RECONCILIATION | <time>           | <message> |
+
+    Examples:
+      | registry       | status      | answer           | time | message                             |
+      | replicated_log | unreachable | TASK_UNREACHABLE | 90s  | Reconciliation: Task is unreachable |
+      | in_memory      | unknown     | TASK_UNKNOWN     | -    | Reconciliation: Task is unknown     |

@@ -358,7 +358,11 @@ pub struct Master {
     /// Rule K1: admitted agents recovered from the registry, not yet reregistered.
     recovered: BTreeSet<AgentId>,
     recovered_total: usize,
+    /// `slaves.removed`: IDs of agents that left (unreachable or removed), bounded.
     removed: BTreeSet<AgentId>,
+    /// Agents taken out of the registry by `removeSlave` (or, before 1.1, by a failed
+    /// health check): what `AgentStatus::Removed` reports.
+    removed_from_registry: BTreeSet<AgentId>,
     removed_order: VecDeque<AgentId>,
     marking_unreachable: BTreeSet<AgentId>,
     marking_gone: BTreeSet<AgentId>,
@@ -403,6 +407,7 @@ impl Master {
             recovered: BTreeSet::new(),
             recovered_total: 0,
             removed: BTreeSet::new(),
+            removed_from_registry: BTreeSet::new(),
             removed_order: VecDeque::new(),
             marking_unreachable: BTreeSet::new(),
             marking_gone: BTreeSet::new(),
@@ -576,7 +581,7 @@ impl Master {
             AgentStatus::Unreachable
         } else if self.recovered.contains(agent) {
             AgentStatus::Recovered
-        } else if self.removed.contains(agent) {
+        } else if self.removed_from_registry.contains(agent) {
             AgentStatus::Removed
         } else {
             AgentStatus::Unknown
@@ -767,6 +772,11 @@ impl Master {
     }
 
     fn register_agent(&mut self, host: String) {
+        // A retried registration while the admission is being written is dropped
+        // ("registration is already in progress").
+        if self.reregistering.iter().any(|a| a.host == host) {
+            return;
+        }
         // Rule L1: a new agent registering at the address of a registered one.
         if let Some(existing) = self.registered_on(&host).cloned() {
             let connected = self.agents[&existing].connected;
@@ -1105,6 +1115,7 @@ impl Master {
             } => {
                 self.removing.remove(&agent);
                 self.registry.admitted.retain(|a| *a != agent);
+                self.removed_from_registry.insert(agent.clone());
                 self.metrics.increment("master/slave_removals");
                 if let Some(metric) = metric {
                     self.metrics.increment(metric);
@@ -1449,6 +1460,7 @@ impl Master {
             }
         }
         self.forget_removed(&agent);
+        self.removed_from_registry.remove(&agent);
         self.metrics.increment("master/slave_reregistrations");
         let tasks = self.adopt_tasks(&agent, &kept, &frameworks);
         self.add_agent(agent.clone(), tasks);
@@ -2102,13 +2114,10 @@ impl Master {
     fn operator(&mut self, request: OperatorRequest) {
         match request {
             OperatorRequest::MarkAgentGone { agent } => {
-                let (status, message) = self.mark_gone(&agent);
-                self.push_fact(Fact::OperatorResponse {
-                    request: format!("MARK_AGENT_GONE {agent}"),
-                    status,
-                });
-                self.outputs
-                    .push_back(MasterOutput::OperatorResponse { status, message });
+                // A started registry write answers when it completes (rule J1).
+                if let Some((status, message)) = self.mark_gone(&agent) {
+                    self.answer_mark_gone(&agent, status, message);
+                }
             }
             OperatorRequest::MachineDown { host } => {
                 self.down_machines.insert(host.clone());
@@ -2134,38 +2143,48 @@ impl Master {
         }
     }
 
-    /// Rule J1: the responses, then the registry write.
-    fn mark_gone(&mut self, agent: &AgentId) -> (u16, String) {
+    fn answer_mark_gone(&mut self, agent: &AgentId, status: u16, message: String) {
+        self.push_fact(Fact::OperatorResponse {
+            request: format!("MARK_AGENT_GONE {agent}"),
+            status,
+        });
+        self.outputs
+            .push_back(MasterOutput::OperatorResponse { status, message });
+    }
+
+    /// Rule J1: an immediate answer, or `None` when the registry write started (the
+    /// 200 comes when it completes).
+    fn mark_gone(&mut self, agent: &AgentId) -> Option<(u16, String)> {
         if !self.version.has_mark_gone() {
-            return (
+            return Some((
                 400,
                 "MARK_AGENT_GONE is not available before Mesos 1.5".to_string(),
-            );
+            ));
         }
         if self.registry.is_gone(agent) {
-            return (200, "OK".to_string());
+            return Some((200, "OK".to_string()));
         }
         if self.marking_gone.contains(agent)
             || self.removing.contains(agent)
             || self.marking_unreachable.contains(agent)
         {
-            return (
+            return Some((
                 503,
                 format!("Agent {agent} is being transitioned; retry later"),
-            );
+            ));
         }
         let known = self.agents.contains_key(agent)
             || self.recovered.contains(agent)
             || self.registry.unreachable_time(agent).is_some();
         if !known {
-            return (404, format!("Agent {agent} not found"));
+            return Some((404, format!("Agent {agent} not found")));
         }
         self.marking_gone.insert(agent.clone());
         self.write_registry(RegistryOp::MarkGone {
             agent: agent.clone(),
             time: self.now,
         });
-        (200, "OK".to_string())
+        None
     }
 
     fn mark_gone_done(&mut self, agent: AgentId, time: Instant) {
@@ -2177,6 +2196,7 @@ impl Master {
         self.push_fact(Fact::AgentMarkedGone {
             agent: agent.clone(),
         });
+        self.answer_mark_gone(&agent, 200, "OK".to_string());
         let message = "Agent has been marked gone";
         if self.agents.contains_key(&agent) {
             // Rule J2.
@@ -2259,6 +2279,7 @@ impl Master {
                 // Before 1.1 the agent was removed from the registry.
                 self.recovered.remove(&agent);
                 self.registry.admitted.retain(|a| *a != agent);
+                self.removed_from_registry.insert(agent.clone());
                 self.metrics.increment("master/recovery_slave_removals");
                 self.remember_removed(&agent);
                 self.send_agent_lost(&agent);

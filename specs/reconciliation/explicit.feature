@@ -21,7 +21,7 @@ Feature: Explicit reconciliation
     And "cassandra" runs task "c1" on agent "a1"
     And "spark" runs task "s1" on agent "a1"
 
-  # Rule H2 (row 1)
+  # Rule H2
   Scenario: A task the master knows is reported in its latest state, whatever agent the framework names
     When "cassandra" reconciles task "c1"
     And "spark" reconciles task "s1" on an unknown agent
@@ -32,7 +32,7 @@ Feature: Explicit reconciliation
       | task | state        | reason                | source        | agent | unreachable time | message                           |
       | s1   | TASK_RUNNING | REASON_RECONCILIATION | SOURCE_MASTER | a1    | -                | Reconciliation: Latest task state |
 
-  # Rules H2 (row 2), H3, K2
+  # Rules H2, H3, K2
   Scenario: Nobody gets an answer about an agent that has not come back after a master failover
     When agent "a1" is partitioned from the master
     And the master fails over
@@ -45,7 +45,7 @@ Feature: Explicit reconciliation
     And "spark" receives no updates
     And the master considers agent "a1" recovered
 
-  # Rules H2 (row 2), H3
+  # Rules H2, H3
   Scenario: Tasks are known again once the recovered agent reregisters
     When the master fails over
     And "cassandra" resubscribes
@@ -55,7 +55,7 @@ Feature: Explicit reconciliation
       | task | state        | reason                | source        | message                           |
       | c1   | TASK_RUNNING | REASON_RECONCILIATION | SOURCE_MASTER | Reconciliation: Latest task state |
 
-  # Rule H2 (row 3)
+  # Rule H2
   Scenario: A task that ended and was acknowledged on a registered agent is gone, or lost for a framework that is not partition-aware
     When task "c1" finishes
     And task "s1" finishes
@@ -70,7 +70,7 @@ Feature: Explicit reconciliation
       | task | state     | reason                | source        | unreachable time | message                                      |
       | s1   | TASK_LOST | REASON_RECONCILIATION | SOURCE_MASTER | -                | Reconciliation: Task is unknown to the agent |
 
-  # Rules H2 (row 3), H3
+  # Rules H2, H3
   Scenario: A disconnected agent still counts as registered
     When the master's connection to agent "a1" breaks
     And "cassandra" reconciles task "c9" on agent "a1"
@@ -79,7 +79,7 @@ Feature: Explicit reconciliation
       | task | state     | reason                | source        | message                                      |
       | c9   | TASK_GONE | REASON_RECONCILIATION | SOURCE_MASTER | Reconciliation: Task is unknown to the agent |
 
-  # Rules H2 (row 4), H3
+  # Rules H2, H3
   Scenario: A partition-aware framework that names the agent learns its task is unreachable and since when
     When agent "a1" is partitioned from the master
     And 2m pass
@@ -94,7 +94,7 @@ Feature: Explicit reconciliation
       | s1   | TASK_LOST | REASON_AGENT_REMOVED  | SOURCE_MASTER | 90s | 90s              | health check timed out              |
       | s1   | TASK_LOST | REASON_RECONCILIATION | SOURCE_MASTER | 2m  | 90s              | Reconciliation: Task is unreachable |
 
-  # Rule H2 (consequence of rows 1 and 6)
+  # Rule H2
   Scenario: A partition-aware framework must name the agent to learn a task is unreachable
     When agent "a1" is partitioned from the master
     And 2m pass
@@ -104,7 +104,7 @@ Feature: Explicit reconciliation
       | task | state        | reason                | source        | unreachable time | message                         |
       | c1   | TASK_UNKNOWN | REASON_RECONCILIATION | SOURCE_MASTER | -                | Reconciliation: Task is unknown |
 
-  # Rules H2 (row 5), H3
+  # Rules H2, H3
   Scenario: Tasks on an agent the operator marked gone are gone by operator, or lost for a framework that is not partition-aware
     When agent "a1" is partitioned from the master for 100s
     And the operator marks agent "a1" as gone
@@ -122,7 +122,7 @@ Feature: Explicit reconciliation
       | s1   | TASK_LOST | REASON_AGENT_REMOVED  | SOURCE_MASTER | Agent has been marked gone   |
       | s1   | TASK_LOST | REASON_RECONCILIATION | SOURCE_MASTER | Reconciliation: Task is gone |
 
-  # Rules H2 (row 6), H3
+  # Rules H2, H3
   Scenario: A task on an agent the master never saw is unknown, or lost for a framework that is not partition-aware
     When "cassandra" reconciles task "c9" on an unknown agent
     And "spark" reconciles task "s9" on an unknown agent

@@ -11,7 +11,7 @@ Feature: Reconciliation answers across Mesos versions
     And a partition-aware framework "cassandra"
     And "cassandra" runs task "c1" on agent "a1"
 
-  # Rules H4, H2 (row 3)
+  # Rules H4, H2
   Scenario Outline: Mesos <version> answers <state> about an unknown task on a registered agent
     Given the master runs Mesos <version>
     When "cassandra" reconciles task "c9" on agent "a1"
@@ -24,9 +24,8 @@ Feature: Reconciliation answers across Mesos versions
       | 1.1     | TASK_LOST    |
       | 1.4     | TASK_UNKNOWN |
       | 1.5     | TASK_GONE    |
-      | 1.12    | TASK_GONE    |
 
-  # Rules H4, H2 (row 6)
+  # Rules H4, H2
   Scenario Outline: Mesos <version> answers <state> about a task on an agent it never saw
     Given the master runs Mesos <version>
     When "cassandra" reconciles task "c9" on an unknown agent
@@ -38,9 +37,8 @@ Feature: Reconciliation answers across Mesos versions
       | version | state        |
       | 1.1     | TASK_LOST    |
       | 1.4     | TASK_UNKNOWN |
-      | 1.12    | TASK_UNKNOWN |
 
-  # Rules H4, H2 (row 4)
+  # Rules H4, H2
   Scenario Outline: Mesos <version> answers TASK_UNREACHABLE about a task on an unreachable agent
     Given the master runs Mesos <version>
     When agent "a1" is partitioned from the master
@@ -54,4 +52,4 @@ Feature: Reconciliation answers across Mesos versions
     Examples:
       | version |
       | 1.1     |
-      | 1.12    |
+      | 1.4     |

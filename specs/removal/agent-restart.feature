@@ -54,6 +54,18 @@ Feature: An agent restarts
       | slave_unreachable_completed     | 1     |
       | slave_removals/reason_unhealthy | 1     |
 
+  # Rules L2, E3
+  Scenario: An agent that restarts after it was marked unreachable is re-admitted with its checkpointed tasks only
+    When agent "a1" is partitioned from the master for 100s
+    Then "batch" receives TASK_LOST for task "b1" at 90s
+    When agent "a1" restarts
+    And agent "a1" reconnects
+    Then "cassandra" receives TASK_RUNNING for task "c1" with reason REASON_AGENT_REREGISTERED
+    And "spark" receives TASK_RUNNING for task "s1" with reason REASON_AGENT_REREGISTERED
+    And "batch" receives no updates
+    And the master does not know task "b1"
+    And agent "a1" is no longer running task "b1"
+
   # Rule L2
   Scenario: An agent that comes back with an empty work directory is a new agent and its old ID stays unreachable until the registry forgets it
     Given the master flag registry_max_agent_age is 1h

@@ -37,7 +37,7 @@ Feature: Agents removed without becoming unreachable
       | tasks_lost                            | 2     |
       | tasks_unreachable                     | 0     |
 
-  # Rules L1, H2 (row 6)
+  # Rules L1, H2
   Scenario: Reconciling a task of a removed agent answers unknown, or lost for frameworks that are not partition-aware
     When agent "a1" shuts down gracefully
     Then "cassandra" receives TASK_LOST for task "c1"

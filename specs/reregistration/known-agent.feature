@@ -35,16 +35,6 @@ Feature: A still-registered agent reregisters
       | 1.12    | spark     | TASK_LOST    | tasks_lost    |
       | 1.0     | cassandra | TASK_LOST    | tasks_lost    |
 
-  # Rule E6
-  Scenario: Reregistering while still registered tells no framework anything
-    When agent "a1" re-detects the master
-    And 1m passes
-    Then "cassandra" receives no updates
-    And "spark" receives no updates
-    And the master reports task "s1" as TASK_RUNNING
-    And agent "a1" is still running task "s1"
-    And the master's metric slave_reregistrations is 0
-
   # Rules E6, A6
   Scenario: Reregistering does not reset the master's count of missed pings
     When pongs from agent "a1" are dropped

@@ -49,6 +49,20 @@ Feature: What a returning agent meant in each Mesos version
     And the master's metric slave_registrations is 2
 
   # Rule E7
+  Scenario: Up to Mesos 1.0 a removed agent that sends a status update is told to shut down with "Status update from unknown agent"
+    Given the master runs Mesos 1.0
+    When the next Shutdown from the master to agent "a1" is dropped
+    And pongs from agent "a1" are dropped
+    And the clock reaches 100s
+    Then "spark" receives TASK_LOST for task "s1" at 90s
+    And agent "a1" is still running task "s1"
+    When task "s1" finishes
+    And 1s passes
+    Then agent "a1" is told to shut down with "Status update from unknown agent"
+    And agent "a1" runs no tasks
+    And "spark" never receives TASK_FINISHED
+
+  # Rule E7
   Scenario: Up to Mesos 1.0 a master that failed over readmits a removed agent and its lost tasks come back to life
     Given the master runs Mesos 1.0
     When agent "a1" is partitioned from the master for 100s
@@ -109,4 +123,3 @@ Feature: What a returning agent meant in each Mesos version
     Examples:
       | version |
       | 1.5     |
-      | 1.12    |

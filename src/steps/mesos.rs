@@ -1286,6 +1286,61 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
         },
     )
     .then(
+        "agent {name} is not told to shut down",
+        "agent \"a1\" is not told to shut down",
+        |w, a| {
+            let host = a.name(0);
+            w.look()?;
+            if w.cluster().agent(host).is_none() {
+                return Err(unknown_agent(host));
+            }
+            let told: Vec<String> = agent_facts(w.cluster(), host)
+                .filter_map(|f| match f {
+                    Fact::AgentShutDown { message, .. } => Some(message.clone()),
+                    _ => None,
+                })
+                .collect();
+            StepError::check_eq(
+                format!("agent \"{host}\" was told to shut down"),
+                &Vec::<String>::new(),
+                &told,
+            )
+        },
+    )
+    .then(
+        "agent {name} has not given up on the master",
+        "agent \"a1\" has not given up on the master",
+        |w, a| {
+            let host = a.name(0);
+            w.look()?;
+            if w.cluster().agent(host).is_none() {
+                return Err(unknown_agent(host));
+            }
+            let gave_up: Vec<String> = w
+                .cluster()
+                .trace()
+                .iter()
+                .filter(|e| matches!(&e.event, TraceEvent::Agent(f @ Fact::AgentGaveUpOnMaster { .. }) if fact_host(f) == Some(host)))
+                .map(|e| format!("gave up at {}", e.at))
+                .collect();
+            StepError::check_eq(
+                format!("agent \"{host}\" gave up on the master"),
+                &Vec::<String>::new(),
+                &gave_up,
+            )
+        },
+    )
+    .then(
+        "{name} is told that the executor of task {name} is lost",
+        "\"spark\" is told that the executor of task \"t1\" is lost",
+        |w, a| executor_lost(w, a.name(0), a.name(1), true),
+    )
+    .then(
+        "{name} is not told that the executor of task {name} is lost",
+        "\"spark\" is not told that the executor of task \"t1\" is lost",
+        |w, a| executor_lost(w, a.name(0), a.name(1), false),
+    )
+    .then(
         "agent {name} has given up on the master",
         "agent \"a1\" has given up on the master",
         |w, a| {
@@ -1315,6 +1370,48 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
         "the operator's request fails with 503",
         |w, a| operator_status(w, a.int(0)),
     )
+}
+
+/// Whether the framework was told (in the current window) that the executor of the
+/// task is lost, as `expected` says.
+fn executor_lost(
+    w: &mut MesosWorld,
+    framework: &str,
+    task: &str,
+    expected: bool,
+) -> Result<(), StepError> {
+    w.look()?;
+    let window = w.window(framework)?;
+    let told: Vec<String> = window
+        .iter()
+        .filter_map(|r| match &r.event {
+            FrameworkEvent::ExecutorLost { task: t, agent } if t == task => Some(format!(
+                "{} executor of task {t} lost on agent {agent}",
+                r.at
+            )),
+            _ => None,
+        })
+        .collect();
+    if told.is_empty() != expected {
+        return Ok(());
+    }
+    Err(StepError::mismatch(
+        if expected {
+            format!("\"{framework}\" was not told that the executor of task \"{task}\" is lost")
+        } else {
+            format!("\"{framework}\" was told that the executor of task \"{task}\" is lost")
+        },
+        if expected {
+            format!("executor of task {task} lost")
+        } else {
+            "(nothing)".to_string()
+        },
+        if told.is_empty() {
+            "(nothing)".to_string()
+        } else {
+            told.join("\n")
+        },
+    ))
 }
 
 fn on_agent(w: &MesosWorld, task: &str, host: &str) -> bool {
@@ -1758,6 +1855,36 @@ mod tests {
             When 1h passes
             Then "spark" receives no updates
             And "spark" never receives TASK_FINISHED
+            "#,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn an_executor_exiting_during_a_partition_is_never_reported_lost() {
+        // Rule D7 (PartitionTest.PartitionedSlaveExitedExecutor).
+        check(
+            r#"
+            Given an agent "a1"
+            And a framework "spark"
+            And "spark" runs task "t1" on agent "a1"
+            When pongs from agent "a1" are dropped
+            And 100s pass
+            And the executor of task "t1" exits
+            And 1m passes
+            Then "spark" is not told that the executor of task "t1" is lost
+            And agent "a1" has not given up on the master
+            And agent "a1" is not told to shut down
+            "#,
+        )
+        .unwrap();
+        check(
+            r#"
+            Given an agent "a1"
+            And a framework "spark"
+            And "spark" runs task "t1" on agent "a1"
+            When the executor of task "t1" exits
+            Then "spark" is told that the executor of task "t1" is lost
             "#,
         )
         .unwrap();

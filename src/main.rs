@@ -49,6 +49,12 @@ fn main() -> ExitCode {
             );
             let harness = netsplit::runner::Harness::new(netsplit::steps::mesos::registry())
                 .package_dir(std::env::current_dir().unwrap_or_default());
+            let mut rerun = String::from("netsplit run");
+            for path in &paths {
+                rerun.push(' ');
+                rerun.push_str(&shell_word(path));
+            }
+            let harness = harness.rerun_command(rerun);
             let harness = if paths.is_empty() {
                 harness
             } else {
@@ -61,6 +67,19 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::WhatIf(args) => what_if::run(args),
+    }
+}
+
+/// A word as a shell reads it back: quoted unless it is plain.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-:=@".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 

@@ -119,7 +119,7 @@ fn describe(
     );
     let mut healed_shown = false;
     for entry in &cluster.trace()[first..] {
-        if !healed_shown && entry.at >= healed {
+        if !healed_shown && !args.no_return && entry.at >= healed {
             let _ = writeln!(
                 out,
                 "  {:>9}  the partition heals",

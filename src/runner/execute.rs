@@ -64,6 +64,7 @@ pub fn run<W: World>(
             message.push('\n');
             message.push_str(&e);
         }
+        let _ = write!(message, "\nrerun: {rerun}");
         return Err(Failure { message });
     }
     let mut world = W::new();
@@ -86,7 +87,7 @@ pub fn run<W: World>(
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             found.run(&mut world, table, doc)
         }));
-        let error = match outcome {
+        let error = match outcome.map(|r| r.and_then(|()| world.after_step())) {
             Ok(Ok(())) => continue,
             Ok(Err(error)) => error,
             Err(panic) => StepError::failed(format!(

@@ -46,6 +46,8 @@ pub struct Harness<W: World> {
     package_dir: PathBuf,
     /// Spec roots given in code; they take precedence over `NETSPLIT_SPECS`.
     roots: Option<Vec<String>>,
+    /// The command that reruns this harness, before `-- --exact NAME`.
+    rerun: Option<String>,
 }
 
 /// What the harness made of the spec files, before running anything.
@@ -72,7 +74,15 @@ impl<W: World + 'static> Harness<W> {
             registry: Arc::new(registry),
             package_dir,
             roots: None,
+            rerun: None,
         }
+    }
+
+    /// How failure messages say to rerun one scenario: this command, then
+    /// `-- --exact NAME` (default: `cargo test --test <this test target>`).
+    pub fn rerun_command(mut self, command: impl Into<String>) -> Harness<W> {
+        self.rerun = Some(command.into());
+        self
     }
 
     /// Runs the spec files under these paths (directories, relative to the package
@@ -186,7 +196,7 @@ impl<W: World + 'static> Harness<W> {
                 all
             }
         };
-        let rerun = rerun_command();
+        let rerun = self.rerun.clone().unwrap_or_else(rerun_command);
         let mut names: BTreeMap<String, String> = BTreeMap::new();
         let mut scenario_count = 0;
         for file in &files {
@@ -269,7 +279,11 @@ impl<W: World + 'static> Harness<W> {
                             rule: scenario.rule.clone(),
                             scenario: scenario.name.clone(),
                             tier,
-                            outcome: Outcome::Ignored(ignore.clone().unwrap_or_default()),
+                            // Replaced by the trial's outcome when it runs.
+                            outcome: match &ignore {
+                                Some(reason) => Outcome::Ignored(reason.clone()),
+                                None => Outcome::Passed(std::time::Duration::ZERO),
+                            },
                         },
                     ));
                     // Only the simulator exists so far: a scenario asked for on
@@ -287,8 +301,23 @@ impl<W: World + 'static> Harness<W> {
                     if let Some(reason) = &ignore {
                         plan.ignored.push((name.clone(), reason.clone()));
                     }
-                    plan.trials
-                        .push(self.trial(prepared, ignore.is_some(), &rerun, color, shared));
+                    if tier == "unit" {
+                        plan.trials.push(self.trial(
+                            prepared,
+                            ignore.is_some(),
+                            &rerun,
+                            color,
+                            shared,
+                        ));
+                    } else {
+                        // Run on request (`--ignored`), it fails: the simulator must not
+                        // pass for another tier.
+                        let reason = ignore.clone().unwrap_or_default();
+                        plan.trials.push(
+                            refused(shared, &name, format!("`{name}` cannot run: {reason}"))
+                                .with_ignored_flag(true),
+                        );
+                    }
                 }
             }
         }
@@ -343,6 +372,18 @@ impl<W: World + 'static> Harness<W> {
     }
 }
 
+/// A trial that fails with `message` when it runs, recording its outcome.
+fn refused(shared: &Arc<Shared>, name: &str, message: String) -> Trial {
+    let shared = Arc::clone(shared);
+    let name = name.to_string();
+    Trial::test(name.clone(), move || {
+        if let Ok(mut outcomes) = shared.outcomes.lock() {
+            outcomes.insert(name.clone(), Outcome::Failed(std::time::Duration::ZERO));
+        }
+        Err(message.clone().into())
+    })
+}
+
 /// A trial that fails with `message`: a file that does not load, a bad
 /// `NETSPLIT_TAGS`, a duplicate name. It is reported like a failed scenario.
 fn failing(plan: &mut Plan, shared: &Arc<Shared>, name: &str, file: &str, message: String) {
@@ -357,20 +398,13 @@ fn failing(plan: &mut Plan, shared: &Arc<Shared>, name: &str, file: &str, messag
             outcome: Outcome::Failed(std::time::Duration::ZERO),
         },
     ));
-    let shared = Arc::clone(shared);
-    let name = name.to_string();
-    plan.trials.push(Trial::test(name.clone(), move || {
-        if let Ok(mut outcomes) = shared.outcomes.lock() {
-            outcomes.insert(name.clone(), Outcome::Failed(std::time::Duration::ZERO));
-        }
-        Err(message.clone().into())
-    }));
+    plan.trials.push(refused(shared, name, message));
 }
 
 fn missing_root(root: &Root, error: &std::io::Error) -> String {
     if error.kind() == std::io::ErrorKind::NotFound {
         format!(
-            "the spec directory `{}` does not exist ({}); create it, or fix `NETSPLIT_SPECS`",
+            "the spec directory `{}` does not exist ({}); create it, or fix the path (given on the command line or in `NETSPLIT_SPECS`)",
             root.display,
             root.dir.display()
         )

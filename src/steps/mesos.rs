@@ -55,6 +55,11 @@ impl World for MesosWorld {
     }
 
     fn before_step(&mut self, kind: StepKind, text: &str) {
+        if kind != StepKind::Given {
+            // Build now so that the first When or Then step is on the timeline; a
+            // build error is reported by the step itself.
+            let _ = self.build();
+        }
         if kind != StepKind::Given
             && let Phase::Running(cluster) = &mut self.phase
         {
@@ -64,6 +69,10 @@ impl World for MesosWorld {
             };
             cluster.record_step(&format!("{keyword} {text}"));
         }
+    }
+
+    fn after_step(&mut self) -> Result<(), StepError> {
+        self.finish()
     }
 
     fn finish(&mut self) -> Result<(), StepError> {

@@ -480,6 +480,15 @@ impl LookupError {
     }
 }
 
+impl LookupError {
+    fn bad_value_message(&self) -> &str {
+        match self {
+            LookupError::BadArgument { message, .. } => message,
+            _ => "",
+        }
+    }
+}
+
 impl fmt::Display for LookupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -523,11 +532,13 @@ impl fmt::Display for LookupError {
                 pattern,
                 placeholder,
                 column,
-                message,
                 ..
             } => write!(
                 f,
-                "{message}\n  in `{{{placeholder}}}` at column {column} of the step `{kind} {text}`, which has the shape of `{kind} {pattern}`"
+                "{}\n  in `{{{placeholder}}}` at column {} of the step `{kind} {text}`, which has the shape of `{kind} {pattern}`",
+                self.bad_value_message(),
+                // 1-based, in the quoted step, keyword included.
+                kind.keyword().chars().count() + 1 + column + 1
             ),
             LookupError::WrongKind {
                 text,
@@ -1883,7 +1894,8 @@ mod tests {
             message.starts_with("`TASK_LOSTT` is not a task state; did you mean `TASK_LOST`?"),
             "{message}"
         );
-        assert!(message.contains("in `{state}` at column 17"), "{message}");
+        // 1-based, in the quoted step `Then "spark" receives TASK_LOSTT ...`.
+        assert!(message.contains("in `{state}` at column 23"), "{message}");
         assert!(
             message.contains("`Then {name} receives {state} for task {name}`"),
             "{message}"

@@ -14,6 +14,12 @@ pub trait World: Sized {
     /// Called before each step runs, with its kind (And/But resolved) and text.
     fn before_step(&mut self, _kind: StepKind, _text: &str) {}
 
+    /// Called after each step passed: a chance to fail it for what it caused (for
+    /// example a model that ran away during it).
+    fn after_step(&mut self) -> Result<(), StepError> {
+        Ok(())
+    }
+
     /// Called after the last step passed: the last chance to fail the scenario
     /// (for example because the model ran away).
     fn finish(&mut self) -> Result<(), StepError> {

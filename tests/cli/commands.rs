@@ -138,7 +138,6 @@ fn what_if_tells_what_each_kind_of_framework_sees() {
 }
 
 #[test]
-#[ignore = "bug: `what-if --no-return` says the partition heals when a model event falls at the end of the cut"]
 fn what_if_without_return_never_says_the_partition_heals() {
     for length in ["30s", "100s"] {
         let run = netsplit(&["what-if", "--for", length, "--no-return"], &[]);

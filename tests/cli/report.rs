@@ -23,7 +23,7 @@ fn the_report_is_a_tree_of_features_rules_and_scenarios_with_a_summary() {
     run.assert_exit(101);
     assert_eq!(
         run.result_line(),
-        "test result: FAILED. 5 passed; 1 failed; 2 ignored; 0 measured; 0 filtered out"
+        "test result: FAILED. 4 passed; 1 failed; 3 ignored; 0 measured; 0 filtered out"
     );
     let report = run.expect_report();
     assert!(
@@ -37,10 +37,10 @@ fn the_report_is_a_tree_of_features_rules_and_scenarios_with_a_summary() {
         "│  ├─ ↷ Agent removal is rate limited (ignored: MESOS 8887 not modelled)",
         "│  ├─ ↷ Agent is ignored without a reason (ignored)",
         "│  └─ Rule: an agent cut off for longer than the timeouts is unreachable",
-        "│     └─ ✔ Spark loses the task of an unreachable agent [integration] (",
+        "│     └─ ↷ Spark loses the task of an unreachable agent [integration] (ignored: the integration tier needs the networked runtime, which is not built yet)",
         "└─ Killing tasks (report/tasks/kills.feature)",
         "   └─ ✔ A killed task is reported killed (",
-        "8 scenarios: 5 passed, 1 failed, 2 ignored in ",
+        "8 scenarios: 4 passed, 1 failed, 3 ignored in ",
     ] {
         assert!(
             report.lines().any(|l| l.starts_with(line)),
@@ -75,7 +75,6 @@ fn a_failing_scenario_shows_its_step_a_diff_the_timeline_the_seed_and_how_to_rer
 }
 
 #[test]
-#[ignore = "bug: from `netsplit run` the rerun command is `cargo test --test netsplit`, a test target that does not exist"]
 fn the_rerun_command_of_a_failure_reruns_exactly_that_scenario() {
     let run = netsplit(&["run", "failure", "--", "--color", "never"], &[]);
     let message = run.failure(FAILING);
@@ -105,7 +104,7 @@ fn the_rerun_command_of_a_failure_reruns_exactly_that_scenario() {
         .output()
         .expect("run the rerun command");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let ran: Vec<&str> = stdout.lines().filter(|l| l.starts_with("test ")).collect();
+    let ran: Vec<&str> = stdout.lines().filter(|l| l.starts_with("test [")).collect();
     assert_eq!(
         ran.len(),
         1,
@@ -116,7 +115,6 @@ fn the_rerun_command_of_a_failure_reruns_exactly_that_scenario() {
 }
 
 #[test]
-#[ignore = "bug: the timeline leaves out the scenario's first When or Then step (it builds the cluster)"]
 fn the_timeline_shows_every_when_and_then_step() {
     let run = netsplit(&["run", "failure", "--", "--color", "never"], &[]);
     let message = run.failure(FAILING);
@@ -154,7 +152,6 @@ fn a_runaway_scenario_fails_with_a_clear_message_instead_of_hanging() {
 }
 
 #[test]
-#[ignore = "bug: a runaway is reported at the step after the one that ran away"]
 fn a_runaway_scenario_is_blamed_on_the_step_that_ran_away() {
     let name = "[unit] year::A year of pings before another step";
     let run = netsplit(
@@ -226,8 +223,8 @@ fn timings_are_appended_one_line_per_test_that_ran() {
     }
     let text = std::fs::read_to_string(&file).expect("the timings file is written");
     let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
-    // Six tests ran each time (two are ignored): two runs, twelve lines.
-    assert_eq!(lines.len(), 12, "{text}");
+    // Five tests ran each time (three are ignored): two runs, ten lines.
+    assert_eq!(lines.len(), 10, "{text}");
     for fields in &lines {
         assert!(
             fields.len() == 3
@@ -248,7 +245,6 @@ fn timings_are_appended_one_line_per_test_that_ran() {
 }
 
 #[test]
-#[ignore = "bug: the summary of a run of one scenario says `1 scenarios`"]
 fn a_run_of_one_scenario_counts_it_in_the_singular() {
     let name = "[unit] alpha::Alpha stays registered";
     let run = netsplit(

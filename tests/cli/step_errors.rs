@@ -173,7 +173,6 @@ fn an_undeclared_framework_fails_its_scenario_saying_how_to_declare_it() {
 }
 
 #[test]
-#[ignore = "bug: the help of a bad value gives a 0-based column that does not count the keyword of the step it quotes"]
 fn the_help_of_a_bad_value_points_at_it_within_the_step_it_quotes() {
     for (title, value) in [
         ("A bad duration", "80 parsecs"),

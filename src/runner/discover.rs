@@ -20,6 +20,8 @@ pub struct Root {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpecFile {
     pub path: PathBuf,
+    /// The display of the root the file was found under.
+    pub root: String,
     /// The path as shown in messages: the root's display joined with the relative path.
     pub display: String,
     /// The feature path of test names: the relative path without `.feature`, `/` as `::`.
@@ -63,6 +65,7 @@ pub fn files(root: &Root) -> std::io::Result<Vec<SpecFile>> {
             .unwrap_or_default();
         return Ok(vec![SpecFile {
             path: root.dir.clone(),
+            root: root.display.clone(),
             display: root.display.clone(),
             feature_path: stem,
         }]);
@@ -98,6 +101,7 @@ fn spec_file(root: &Root, path: PathBuf) -> SpecFile {
         .unwrap_or(&relative)
         .replace('/', "::");
     SpecFile {
+        root: root.display.clone(),
         display: format!("{}/{relative}", root.display),
         path,
         feature_path,

@@ -163,7 +163,7 @@ impl<W: World + 'static> Harness<W> {
                         &mut plan,
                         shared,
                         "[unit] NETSPLIT_TAGS",
-                        "NETSPLIT_TAGS",
+                        ("", "NETSPLIT_TAGS"),
                         error.to_string(),
                     );
                     return plan;
@@ -188,7 +188,7 @@ impl<W: World + 'static> Harness<W> {
                             &mut plan,
                             shared,
                             &format!("[unit] {}", root.display),
-                            &root.display,
+                            ("", &root.display),
                             missing_root(root, &error),
                         ),
                     }
@@ -207,7 +207,7 @@ impl<W: World + 'static> Harness<W> {
                         &mut plan,
                         shared,
                         &discover::file_test_name(file),
-                        &file.display,
+                        (&file.root, &file.display),
                         format!("cannot read `{}`: {error}", file.display),
                     );
                     continue;
@@ -223,7 +223,7 @@ impl<W: World + 'static> Harness<W> {
                     &mut plan,
                     shared,
                     &discover::file_test_name(file),
-                    &file.display,
+                    (&file.root, &file.display),
                     format!(
                         "{} error(s) in `{}`; none of its scenarios ran:\n\n{}",
                         diagnostics.len(),
@@ -258,7 +258,7 @@ impl<W: World + 'static> Harness<W> {
                             &mut plan,
                             shared,
                             &format!("{name} (again at {place})"),
-                            &file.display,
+                            (&file.root, &file.display),
                             format!(
                                 "two scenarios have the test name `{name}`: {first} and {place}; rename one (names must be unique in a run)"
                             ),
@@ -274,6 +274,7 @@ impl<W: World + 'static> Harness<W> {
                     plan.entries.push((
                         name.clone(),
                         Entry {
+                            root: file.root.clone(),
                             file: file.display.clone(),
                             feature: feature.clone(),
                             rule: scenario.rule.clone(),
@@ -336,7 +337,7 @@ impl<W: World + 'static> Harness<W> {
                 &mut plan,
                 shared,
                 "[unit] no scenarios found",
-                "specs",
+                ("", "specs"),
                 message,
             );
         }
@@ -386,12 +387,20 @@ fn refused(shared: &Arc<Shared>, name: &str, message: String) -> Trial {
 
 /// A trial that fails with `message`: a file that does not load, a bad
 /// `NETSPLIT_TAGS`, a duplicate name. It is reported like a failed scenario.
-fn failing(plan: &mut Plan, shared: &Arc<Shared>, name: &str, file: &str, message: String) {
+fn failing(
+    plan: &mut Plan,
+    shared: &Arc<Shared>,
+    name: &str,
+    (root, file): (&str, &str),
+    message: String,
+) {
+    let shown = file.rsplit('/').next().unwrap_or(file);
     plan.entries.push((
         name.to_string(),
         Entry {
+            root: root.to_string(),
             file: file.to_string(),
-            feature: file.to_string(),
+            feature: format!("{shown} could not be run"),
             rule: None,
             scenario: name.to_string(),
             tier: "unit",

@@ -16,6 +16,8 @@ pub enum Outcome {
 /// One line of the report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
+    /// The spec root the file was found under, as shown, e.g. `specs`.
+    pub root: String,
     /// The spec file as shown, e.g. `specs/legacy/reconnect.feature`.
     pub file: String,
     pub feature: String,
@@ -65,100 +67,112 @@ fn time(d: Duration) -> String {
     }
 }
 
-/// Renders the report. Entries are shown in the order given, grouped by file and
-/// rule; `total` is the wall time of the whole run.
+/// A node of the report's tree: a spec root or folder, a feature, a rule, or a
+/// scenario (a leaf).
+struct Node {
+    label: String,
+    children: Vec<Node>,
+}
+
+impl Node {
+    fn child(&mut self, label: String) -> &mut Node {
+        // Entries arrive in path order, so a group is always the last child.
+        if self.children.last().is_none_or(|c| c.label != label) {
+            self.children.push(Node {
+                label,
+                children: Vec::new(),
+            });
+        }
+        self.children.last_mut().expect("pushed above")
+    }
+
+    fn draw(&self, prefix: &str, out: &mut String) {
+        let n = self.children.len();
+        for (i, child) in self.children.iter().enumerate() {
+            let (branch, indent) = if i + 1 == n {
+                ("└─ ", "   ")
+            } else {
+                ("├─ ", "│  ")
+            };
+            let _ = writeln!(out, "{prefix}{branch}{}", child.label);
+            child.draw(&format!("{prefix}{indent}"), out);
+        }
+    }
+}
+
+/// Renders the report: spec roots, folders, features, rules and scenarios as a
+/// tree, in the order given, then a summary; `total` is the wall time of the run.
 pub fn render(entries: &[Entry], total: Duration, color: bool) -> String {
     let s = Style { color };
     let mut out = String::new();
     let _ = writeln!(out, "\n{}", s.bold("Specification"));
-    // Group consecutive entries by file, then by rule.
-    let mut files: Vec<(&str, &str, Vec<&Entry>)> = Vec::new();
+    let mut tree = Node {
+        label: String::new(),
+        children: Vec::new(),
+    };
     for e in entries {
-        match files.last_mut() {
-            Some((file, _, list)) if *file == e.file => list.push(e),
-            _ => files.push((&e.file, &e.feature, vec![e])),
-        }
-    }
-    let file_count = files.len();
-    for (fi, (file, feature, list)) in files.iter().enumerate() {
-        let last_file = fi + 1 == file_count;
-        let (branch, indent) = if last_file {
-            ("└─ ", "   ")
+        let relative = e
+            .file
+            .strip_prefix(&e.root)
+            .map(|r| r.trim_start_matches('/'))
+            .unwrap_or(&e.file);
+        let mut node = if relative.is_empty() {
+            &mut tree
         } else {
-            ("├─ ", "│  ")
+            tree.child(format!("{}/", e.root))
         };
-        let _ = writeln!(
-            out,
-            "{branch}{} {}",
-            s.bold(feature),
-            s.dim(&format!("({file})"))
-        );
-        let mut groups: Vec<(Option<&str>, Vec<&Entry>)> = Vec::new();
-        for e in list {
-            match groups.last_mut() {
-                Some((rule, items)) if *rule == e.rule.as_deref() => items.push(e),
-                _ => groups.push((e.rule.as_deref(), vec![e])),
-            }
+        let mut parts: Vec<&str> = relative.split('/').filter(|p| !p.is_empty()).collect();
+        let file_name = parts.pop().unwrap_or(&e.file);
+        for folder in parts {
+            node = node.child(format!("{folder}/"));
         }
-        let group_count = groups.len();
-        for (gi, (rule, items)) in groups.iter().enumerate() {
-            let last_group = gi + 1 == group_count;
-            let item_indent = match rule {
-                Some(rule) => {
-                    let (b, i) = if last_group {
-                        ("└─ ", "   ")
-                    } else {
-                        ("├─ ", "│  ")
-                    };
-                    let _ = writeln!(out, "{indent}{b}Rule: {rule}");
-                    format!("{indent}{i}")
-                }
-                None => indent.to_string(),
-            };
-            let n = items.len();
-            for (ii, e) in items.iter().enumerate() {
-                let b = if ii + 1 == n && (rule.is_some() || last_group) {
-                    "└─ "
-                } else {
-                    "├─ "
-                };
-                let tier = if e.tier == "unit" {
-                    String::new()
-                } else {
-                    s.dim(&format!(" [{}]", e.tier))
-                };
-                let line = match &e.outcome {
-                    Outcome::Passed(d) => format!(
-                        "{} {}{tier} {}",
-                        s.green("✔"),
-                        e.scenario,
-                        s.dim(&format!("({})", time(*d)))
-                    ),
-                    Outcome::Failed(d) => format!(
-                        "{} {}{tier} {}",
-                        s.red("✘"),
-                        s.red(&e.scenario),
-                        s.dim(&format!("({})", time(*d)))
-                    ),
-                    Outcome::Ignored(reason) if reason.is_empty() => {
-                        format!(
-                            "{} {}{tier} {}",
-                            s.yellow("↷"),
-                            e.scenario,
-                            s.dim("(ignored)")
-                        )
-                    }
-                    Outcome::Ignored(reason) => format!(
-                        "{} {}{tier} {}",
-                        s.yellow("↷"),
-                        e.scenario,
-                        s.dim(&format!("(ignored: {reason})"))
-                    ),
-                };
-                let _ = writeln!(out, "{item_indent}{b}{line}");
-            }
+        node = node.child(format!(
+            "{} {}",
+            s.bold(&e.feature),
+            s.dim(&format!("({file_name})"))
+        ));
+        if let Some(rule) = &e.rule {
+            node = node.child(format!("Rule: {rule}"));
         }
+        let tier = if e.tier == "unit" {
+            String::new()
+        } else {
+            s.dim(&format!(" [{}]", e.tier))
+        };
+        let line = match &e.outcome {
+            Outcome::Passed(d) => format!(
+                "{} {}{tier} {}",
+                s.green("✔"),
+                e.scenario,
+                s.dim(&format!("({})", time(*d)))
+            ),
+            Outcome::Failed(d) => format!(
+                "{} {}{tier} {}",
+                s.red("✘"),
+                s.red(&e.scenario),
+                s.dim(&format!("({})", time(*d)))
+            ),
+            Outcome::Ignored(reason) if reason.is_empty() => {
+                format!(
+                    "{} {}{tier} {}",
+                    s.yellow("↷"),
+                    e.scenario,
+                    s.dim("(ignored)")
+                )
+            }
+            Outcome::Ignored(reason) => format!(
+                "{} {}{tier} {}",
+                s.yellow("↷"),
+                e.scenario,
+                s.dim(&format!("(ignored: {reason})"))
+            ),
+        };
+        node.children.push(Node {
+            label: line,
+            children: Vec::new(),
+        });
     }
+    tree.draw("", &mut out);
     let passed = entries
         .iter()
         .filter(|e| matches!(e.outcome, Outcome::Passed(_)))
@@ -191,6 +205,7 @@ mod tests {
 
     fn entry(file: &str, rule: Option<&str>, scenario: &str, outcome: Outcome) -> Entry {
         Entry {
+            root: "specs".to_string(),
             file: file.to_string(),
             feature: format!("Feature of {file}"),
             rule: rule.map(str::to_string),
@@ -217,13 +232,13 @@ mod tests {
                 Outcome::Failed(ms),
             ),
             entry(
-                "specs/b.feature",
+                "specs/b/c.feature",
                 Some("after removal"),
                 "Agent is shut down",
                 Outcome::Passed(ms),
             ),
             entry(
-                "specs/b.feature",
+                "specs/b/c.feature",
                 Some("after removal"),
                 "Tasks are gone",
                 Outcome::Ignored("MESOS 8887 not modelled".to_string()),
@@ -234,13 +249,15 @@ mod tests {
             text,
             "
 Specification
-├─ Feature of specs/a.feature (specs/a.feature)
-│  ├─ ✔ Agent is lost (1.5 ms)
-│  └─ ✘ Agent comes back (1.5 ms)
-└─ Feature of specs/b.feature (specs/b.feature)
-   └─ Rule: after removal
-      ├─ ✔ Agent is shut down (1.5 ms)
-      └─ ↷ Tasks are gone (ignored: MESOS 8887 not modelled)
+└─ specs/
+   ├─ Feature of specs/a.feature (a.feature)
+   │  ├─ ✔ Agent is lost (1.5 ms)
+   │  └─ ✘ Agent comes back (1.5 ms)
+   └─ b/
+      └─ Feature of specs/b/c.feature (c.feature)
+         └─ Rule: after removal
+            ├─ ✔ Agent is shut down (1.5 ms)
+            └─ ↷ Tasks are gone (ignored: MESOS 8887 not modelled)
 
 4 scenarios: 2 passed, 1 failed, 1 ignored in 20.0 ms
 "

@@ -227,9 +227,10 @@ fn a_broken_file_fails_alone_and_every_other_file_still_runs() {
     );
     let report = run.expect_report();
     for line in [
-        "├─ broken-and-good/broken.feature (broken-and-good/broken.feature)",
-        "│  └─ ✘ [unit] broken-and-good/broken.feature (",
-        "└─ Good (broken-and-good/good.feature)",
+        "└─ broken-and-good/",
+        "   ├─ broken.feature could not be run (broken.feature)",
+        "   │  └─ ✘ [unit] broken-and-good/broken.feature (",
+        "   └─ Good (good.feature)",
         "3 scenarios: 2 passed, 1 failed, 0 ignored in ",
     ] {
         assert!(

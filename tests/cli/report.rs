@@ -32,14 +32,16 @@ fn the_report_is_a_tree_of_features_rules_and_scenarios_with_a_summary() {
         run.describe()
     );
     for line in [
-        "├─ Agent health checks (report/agents.feature)",
-        "│  ├─ ✘ A failed task is wrongly expected to finish (",
-        "│  ├─ ↷ Agent removal is rate limited (ignored: MESOS 8887 not modelled)",
-        "│  ├─ ↷ Agent is ignored without a reason (ignored)",
-        "│  └─ Rule: an agent cut off for longer than the timeouts is unreachable",
-        "│     └─ ↷ Spark loses the task of an unreachable agent [integration] (ignored: the integration tier needs the networked runtime, which is not built yet)",
-        "└─ Killing tasks (report/tasks/kills.feature)",
-        "   └─ ✔ A killed task is reported killed (",
+        "└─ report/",
+        "   ├─ Agent health checks (agents.feature)",
+        "   │  ├─ ✘ A failed task is wrongly expected to finish (",
+        "   │  ├─ ↷ Agent removal is rate limited (ignored: MESOS 8887 not modelled)",
+        "   │  ├─ ↷ Agent is ignored without a reason (ignored)",
+        "   │  └─ Rule: an agent cut off for longer than the timeouts is unreachable",
+        "   │     └─ ↷ Spark loses the task of an unreachable agent [integration] (ignored: the integration tier needs the networked runtime, which is not built yet)",
+        "   └─ tasks/",
+        "      └─ Killing tasks (kills.feature)",
+        "         └─ ✔ A killed task is reported killed (",
         "8 scenarios: 4 passed, 1 failed, 3 ignored in ",
     ] {
         assert!(

@@ -78,7 +78,9 @@ fn an_exact_name_runs_only_that_scenario_even_beside_a_broken_file() {
     );
     let report = run.expect_report();
     assert!(
-        report.contains("└─ Good (broken-and-good/good.feature)\n   └─ ✔ Agent stays registered ("),
+        report.contains(
+            "└─ broken-and-good/\n   └─ Good (good.feature)\n      └─ ✔ Agent stays registered ("
+        ),
         "{report}"
     );
 }
@@ -219,8 +221,8 @@ fn netsplit_specs_names_the_spec_directories_unless_paths_are_given() {
     );
     let report = run.expect_report();
     assert!(
-        report.contains("├─ Alpha (roots/first/alpha.feature)\n")
-            && report.contains("└─ Beta (roots/second/nested/beta.feature)\n"),
+        report.contains("├─ roots/first/\n│  └─ Alpha (alpha.feature)\n")
+            && report.contains("└─ roots/second/\n   └─ nested/\n      └─ Beta (beta.feature)\n"),
         "{report}"
     );
     let given = netsplit(&["run", "roots/second", "--", "--list"], &env);

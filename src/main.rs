@@ -62,10 +62,19 @@ fn main() -> ExitCode {
             };
             harness.run_with(args)
         }
-        Command::Steps { filter } => {
-            print!("{}", steps(filter.as_deref()));
-            ExitCode::SUCCESS
-        }
+        Command::Steps { filter } => match steps(filter.as_deref()) {
+            Some(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!(
+                    "error: no step contains `{}`; run `netsplit steps` for the whole vocabulary",
+                    filter.unwrap_or_default()
+                );
+                ExitCode::FAILURE
+            }
+        },
         Command::WhatIf(args) => what_if::run(args),
     }
 }
@@ -83,11 +92,13 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// The vocabulary as text: each kind, then each step's pattern and example.
-fn steps(filter: Option<&str>) -> String {
+/// The vocabulary as text: each kind, then each step's pattern and example; `None`
+/// when the filter leaves no step.
+fn steps(filter: Option<&str>) -> Option<String> {
     use std::fmt::Write as _;
     let registry = netsplit::steps::mesos::registry();
     let mut out = String::new();
+    let mut shown = 0;
     for kind in ["Given", "When", "Then"] {
         let defs: Vec<_> = registry
             .steps()
@@ -99,15 +110,19 @@ fn steps(filter: Option<&str>) -> String {
             continue;
         }
         let _ = writeln!(out, "{kind}");
+        shown += defs.len();
         for def in defs {
             let _ = writeln!(out, "  {kind} {}", def.pattern);
             let _ = writeln!(out, "      e.g. {kind} {}", def.example);
         }
         out.push('\n');
     }
+    if shown == 0 {
+        return None;
+    }
     let _ = writeln!(out, "Placeholders");
     for p in netsplit::steps::BUILTIN_PLACEHOLDERS {
         let _ = writeln!(out, "  {{{}}}  {}", p.name, p.accepts);
     }
-    out
+    Some(out)
 }

@@ -4,18 +4,27 @@
 //! (closest known steps) and the model's name parsers (states, reasons, flags).
 //! Pure functions; ties keep the candidates' order, so suggestions are deterministic.
 
-/// Levenshtein distance between two strings, counted in `char`s, ASCII case-insensitive.
+/// Edit distance between two strings, counted in `char`s, ASCII case-insensitive:
+/// insertions, deletions, substitutions, and swaps of two neighbours (`@unti` is one
+/// edit from `@unit`), each counting one (optimal string alignment).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
     let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    // Three rows: two back (for swaps), one back, and the current one.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
+    for i in 0..a.len() {
         current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        for j in 0..b.len() {
+            let substitution = previous[j] + usize::from(a[i] != b[j]);
+            let mut best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                best = best.min(before[j - 1] + 1);
+            }
+            current[j + 1] = best;
         }
+        std::mem::swap(&mut before, &mut previous);
         std::mem::swap(&mut previous, &mut current);
     }
     previous[b.len()]
@@ -48,6 +57,7 @@ mod tests {
     #[test_case("kitten", "sitting" => 3 ; "the classic example")]
     #[test_case("GIVEN", "given" => 0 ; "case is ignored")]
     #[test_case("", "abc" => 3 ; "from empty")]
+    #[test_case("unti", "unit" => 1 ; "a swap of neighbours is one edit")]
     fn edit_distance_counts_single_character_edits(a: &str, b: &str) -> usize {
         edit_distance(a, b)
     }

@@ -225,6 +225,7 @@ mod tests {
     #[test_case("@ @a", "1:1: empty tag (write the tag's name right after the `@`, or remove it)" ; "an empty tag")]
     #[test_case("@a@b", "1:1: tag `@a@b` contains `@` (write `@a @b`)" ; "two tags without a space")]
     #[test_case("@integraton", "1:1: unknown tag `@integraton` (did you mean `@integration`?)" ; "a misspelt integration tier")]
+    #[test_case("@unti", "1:1: unknown tag `@unti` (did you mean `@unit`?)" ; "two letters swapped")]
     #[test_case("@ignor", "1:1: unknown tag `@ignor` (did you mean `@ignore`?)" ; "a misspelt ignore")]
     #[test_case("@ignor:MESOS-1", "1:1: unknown tag `@ignor:MESOS-1` (did you mean `@ignore:MESOS-1`?)" ; "a misspelt ignore with a reason")]
     #[test_case("@Unit", "1:1: unknown tag `@Unit` (did you mean `@unit`?)" ; "a tier in the wrong case")]

@@ -68,8 +68,11 @@
 //! - [`spec`]: the Gherkin parser with precise diagnostics (knows nothing of Mesos).
 //! - [`steps`]: the step registry and the Mesos vocabulary bound to the model.
 //! - [`runner`]: discovery, libtest-mimic trials, tiers, failure messages, the report.
+//! - [`net`]: the networked runtime of the integration tier: the same state
+//!   machines over loopback TCP in scaled real time.
 
 pub mod model;
+pub mod net;
 pub mod runner;
 pub mod spec;
 pub mod steps;

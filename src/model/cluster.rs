@@ -265,6 +265,7 @@ impl ClusterBuilder {
             operator_responses: Vec::new(),
             known_ids: BTreeMap::new(),
             pending_failover: false,
+            settle_time: Duration::ZERO,
         };
         for host in &self.agents {
             cluster.start_agent(host, true);
@@ -357,7 +358,7 @@ impl ClusterBuilder {
 }
 
 /// A running simulated cluster.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Cluster {
     now: Instant,
     version: Version,
@@ -377,6 +378,8 @@ pub struct Cluster {
     /// The latest agent ID each host had.
     known_ids: BTreeMap<String, AgentId>,
     pending_failover: bool,
+    /// How long `settle` waits for messages in flight on a real-time wire.
+    settle_time: Duration,
 }
 
 impl Cluster {
@@ -478,10 +481,29 @@ impl Cluster {
         }
     }
 
-    /// Processes every event due at or before the current instant.
+    /// Processes every event due at or before the current instant. On a real-time
+    /// wire, it first waits a moment for what is in flight to arrive.
     pub fn settle(&mut self) {
+        if self.network.is_real_time() {
+            let until = self.now + self.settle_time;
+            while self.step(until, true) {}
+            return;
+        }
         let now = self.now;
         while self.step(now, true) {}
+    }
+
+    /// Carries messages on `wire` from now on. With a real-time wire, virtual time
+    /// follows the wire's clock and [`Cluster::settle`] waits `settle_time` for
+    /// messages in flight.
+    pub fn set_wire(&mut self, wire: Box<dyn super::network::Wire>, settle_time: Duration) {
+        self.network.set_wire(wire);
+        self.settle_time = settle_time;
+    }
+
+    /// Whether time follows a real clock (the networked runtime).
+    pub fn is_real_time(&self) -> bool {
+        self.network.is_real_time()
     }
 
     /// The next instant anything is due.
@@ -500,6 +522,14 @@ impl Cluster {
     fn step(&mut self, limit: Instant, inclusive: bool) -> bool {
         if self.runaway.is_some() {
             return false;
+        }
+        if self.network.is_real_time() {
+            // Real time: wait for the next timer or the limit, or until a message
+            // arrives, whichever comes first.
+            let deadline = self.next_due().map_or(limit, |t| t.min(limit));
+            if deadline > self.now {
+                self.now = self.now.max(self.network.wait(self.now, deadline));
+            }
         }
         let Some(t) = self.next_due() else {
             return false;

@@ -5,6 +5,10 @@
 //! kind. A message is checked when it is sent and again when it arrives, so a cut
 //! also loses what was in flight. Delivery is FIFO per instant: messages due at the
 //! same instant arrive in the order they were sent.
+//!
+//! What carries a message once the rules let it go is a [`Wire`]: [`SimWire`], an
+//! in-memory queue in virtual time, or a real one (`crate::net`) that sends it over
+//! loopback sockets while virtual time follows a scaled real clock.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,12 +52,80 @@ pub enum Sent {
     Dropped(String),
 }
 
+/// What carries messages between the master and its agents.
+pub trait Wire: std::fmt::Debug + Send {
+    /// Carries a message that the link's rules let go.
+    fn put(&mut self, now: Instant, flight: InFlight);
+    /// When the next message arrives, if the wire knows in advance.
+    fn next_arrival(&self) -> Option<Instant>;
+    /// The next message that has arrived by `now`.
+    fn take(&mut self, now: Instant) -> Option<InFlight>;
+    /// Forgets what is on its way to `host`.
+    fn forget_messages_to(&mut self, host: &str);
+    /// Lets time run from `now` towards `until`, returning the instant reached: a
+    /// simulated wire jumps there; a real one waits in scaled real time and returns
+    /// early when a message arrives.
+    fn wait(&mut self, _now: Instant, until: Instant) -> Instant {
+        until
+    }
+    /// Whether time is real (scaled): then the driver must wait, not jump.
+    fn is_real_time(&self) -> bool {
+        false
+    }
+    fn set_latency(&mut self, _latency: Duration) {}
+}
+
+/// The simulated wire: a queue of messages by arrival instant, one-way latency
+/// added to each.
 #[derive(Clone, Debug, Default)]
-pub struct Network {
+pub struct SimWire {
     latency: Duration,
-    links: BTreeMap<(String, Direction), Rules>,
     in_flight: BTreeMap<(Instant, u64), InFlight>,
     seq: u64,
+}
+
+impl Wire for SimWire {
+    fn put(&mut self, now: Instant, flight: InFlight) {
+        self.seq += 1;
+        self.in_flight
+            .insert((now + self.latency, self.seq), flight);
+    }
+
+    fn next_arrival(&self) -> Option<Instant> {
+        self.in_flight.keys().next().map(|(at, _)| *at)
+    }
+
+    fn take(&mut self, now: Instant) -> Option<InFlight> {
+        let (&key, _) = self.in_flight.iter().next()?;
+        if key.0 > now {
+            return None;
+        }
+        self.in_flight.remove(&key)
+    }
+
+    fn forget_messages_to(&mut self, host: &str) {
+        let to = Endpoint::Agent(host.to_string());
+        self.in_flight.retain(|_, m| m.to != to);
+    }
+
+    fn set_latency(&mut self, latency: Duration) {
+        self.latency = latency;
+    }
+}
+
+#[derive(Debug)]
+pub struct Network {
+    links: BTreeMap<(String, Direction), Rules>,
+    wire: Box<dyn Wire>,
+}
+
+impl Default for Network {
+    fn default() -> Network {
+        Network {
+            links: BTreeMap::new(),
+            wire: Box::new(SimWire::default()),
+        }
+    }
 }
 
 fn direction_of(from: &Endpoint) -> (String, Direction) {
@@ -65,11 +137,22 @@ fn direction_of(from: &Endpoint) -> (String, Direction) {
 
 impl Network {
     pub fn set_latency(&mut self, latency: Duration) {
-        self.latency = latency;
+        self.wire.set_latency(latency);
     }
 
-    pub fn latency(&self) -> Duration {
-        self.latency
+    /// Carries messages on `wire` from now on (what is in flight on the old one is
+    /// lost, as when a connection is re-established).
+    pub fn set_wire(&mut self, wire: Box<dyn Wire>) {
+        self.wire = wire;
+    }
+
+    pub fn is_real_time(&self) -> bool {
+        self.wire.is_real_time()
+    }
+
+    /// See [`Wire::wait`].
+    pub fn wait(&mut self, now: Instant, until: Instant) -> Instant {
+        self.wire.wait(now, until)
     }
 
     fn link_of(from: &Endpoint, to: &Endpoint) -> (String, Direction) {
@@ -141,27 +224,19 @@ impl Network {
                 return Sent::Dropped(format!("the next {kind} was dropped"));
             }
         }
-        self.seq += 1;
-        self.in_flight.insert(
-            (now + self.latency, self.seq),
-            InFlight { from, to, message },
-        );
+        self.wire.put(now, InFlight { from, to, message });
         Sent::Queued
     }
 
     /// When the next message arrives.
     pub fn next_delivery(&self) -> Option<Instant> {
-        self.in_flight.keys().next().map(|(at, _)| *at)
+        self.wire.next_arrival()
     }
 
     /// The next message due at or before `now`, with whether a cut made while it
     /// was in flight lost it.
     pub fn pop_due(&mut self, now: Instant) -> Option<(InFlight, bool)> {
-        let (&key, _) = self.in_flight.iter().next()?;
-        if key.0 > now {
-            return None;
-        }
-        let message = self.in_flight.remove(&key)?;
+        let message = self.wire.take(now)?;
         let (host, direction) = Self::link_of(&message.from, &message.to);
         let lost = self.is_cut(&host, direction);
         Some((message, lost))
@@ -169,7 +244,6 @@ impl Network {
 
     /// Forgets what is in flight to `host`: the process it was meant for is gone.
     pub fn forget_messages_to(&mut self, host: &str) {
-        let to = Endpoint::Agent(host.to_string());
-        self.in_flight.retain(|_, m| m.to != to);
+        self.wire.forget_messages_to(host);
     }
 }

@@ -84,6 +84,11 @@ impl Instant {
     pub const fn since_start(self) -> Duration {
         Duration(self.0)
     }
+    /// `self - d`, or the start of the scenario if `d` is longer.
+    pub fn saturating_sub_duration(self, d: Duration) -> Instant {
+        Instant(self.0.saturating_sub(d.0))
+    }
+
     /// `self - earlier`, or zero when `earlier` is later.
     pub fn saturating_duration_since(self, earlier: Instant) -> Duration {
         Duration(self.0.saturating_sub(earlier.0))

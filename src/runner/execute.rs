@@ -68,6 +68,11 @@ pub fn run<W: World>(
         return Err(Failure { message });
     }
     let mut world = W::new();
+    if let Err(why) = world.set_tier(prepared.tier) {
+        return Err(Failure {
+            message: format!("{}\n\n{why}\nrerun: {rerun}", header(prepared, path)),
+        });
+    }
     for (step, found) in prepared.scenario.steps.iter().zip(found) {
         let (table, doc) = match &step.argument {
             Some(StepArgument::Table(t)) => (

@@ -287,38 +287,11 @@ impl<W: World + 'static> Harness<W> {
                             },
                         },
                     ));
-                    // Only the simulator exists so far: a scenario asked for on
-                    // another tier is listed, and ignored with the reason.
-                    let ignore = ignore.clone().or_else(|| {
-                        (tier != "unit").then(|| {
-                            format!("the {tier} tier needs the networked runtime, which is not built yet")
-                        })
-                    });
-                    if let Some(entry) = plan.entries.last_mut()
-                        && let Some(reason) = &ignore
-                    {
-                        entry.1.outcome = Outcome::Ignored(reason.clone());
-                    }
                     if let Some(reason) = &ignore {
                         plan.ignored.push((name.clone(), reason.clone()));
                     }
-                    if tier == "unit" {
-                        plan.trials.push(self.trial(
-                            prepared,
-                            ignore.is_some(),
-                            &rerun,
-                            color,
-                            shared,
-                        ));
-                    } else {
-                        // Run on request (`--ignored`), it fails: the simulator must not
-                        // pass for another tier.
-                        let reason = ignore.clone().unwrap_or_default();
-                        plan.trials.push(
-                            refused(shared, &name, format!("`{name}` cannot run: {reason}"))
-                                .with_ignored_flag(true),
-                        );
-                    }
+                    plan.trials
+                        .push(self.trial(prepared, ignore.is_some(), &rerun, color, shared));
                 }
             }
         }

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::model::{
-    AgentId, AgentState, AgentStatus, Cluster, ClusterBuilder, Direction, Fact, FrameworkEvent,
-    Instant, MessageKind, Reason, Source, StatusUpdate, TaskState, TraceEvent,
+    AgentId, AgentState, AgentStatus, Cluster, ClusterBuilder, Direction, Duration, Fact,
+    FrameworkEvent, Instant, MessageKind, Reason, Source, StatusUpdate, TaskState, TraceEvent,
 };
 
 use super::params::{Shape, Value};
@@ -32,6 +32,8 @@ pub struct MesosWorld {
     partition_began: BTreeMap<String, Instant>,
     /// Which framework runs each task, as declared or launched.
     task_framework: BTreeMap<String, String>,
+    /// On the networked runtime: the time scale. `None` on the simulator.
+    networked: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -51,6 +53,22 @@ impl World for MesosWorld {
             in_then_block: false,
             partition_began: BTreeMap::new(),
             task_framework: BTreeMap::new(),
+            networked: None,
+        }
+    }
+
+    /// `unit` runs on the simulator; `integration` on the networked runtime (real
+    /// loopback sockets, scaled real time).
+    fn set_tier(&mut self, tier: &str) -> Result<(), String> {
+        match tier {
+            "unit" => Ok(()),
+            "integration" => {
+                self.networked = Some(crate::net::time_scale_from_env()?);
+                Ok(())
+            }
+            other => Err(format!(
+                "scenarios run in the unit tier (simulator) or the integration tier (networked runtime), not in the {other} tier; the e2e tier is for tests that run the binaries"
+            )),
         }
     }
 
@@ -135,7 +153,17 @@ impl MesosWorld {
     fn build(&mut self) -> Result<(), StepError> {
         if let Phase::Setup(builder) = &self.phase {
             self.phase = match builder.build() {
-                Ok(cluster) => Phase::Running(Box::new(cluster)),
+                Ok(mut cluster) => {
+                    // The cluster is set up at time 0 as on the simulator; from then
+                    // on every message crosses a real socket.
+                    if let Some(scale) = self.networked {
+                        let wire = crate::net::SocketWire::new(cluster.now(), scale);
+                        // Wait about 5 ms of real time for messages in flight.
+                        let settle = Duration::from_millis(5 * u64::from(scale));
+                        cluster.set_wire(Box::new(wire), settle);
+                    }
+                    Phase::Running(Box::new(cluster))
+                }
                 Err(error) => Phase::Broken(error.to_string()),
             };
         }
@@ -222,6 +250,16 @@ impl MesosWorld {
                 "there is no task \"{task}\"; declare it with `Given \"spark\" runs task \"{task}\" on agent \"a1\"` or launch it"
             ))
         })
+    }
+
+    /// How far apart two instants may be and still count as the same: exact on the
+    /// simulator; on the networked runtime, real timing jitters by a few
+    /// milliseconds, which the time scale turns into seconds.
+    fn tolerance(&self) -> Duration {
+        match self.networked {
+            Some(scale) => Duration::from_millis(20 * u64::from(scale)),
+            None => Duration::ZERO,
+        }
     }
 
     fn began_partition(&mut self, host: &str) {
@@ -835,6 +873,11 @@ struct Expected {
     reason: Option<Reason>,
     source: Option<Source>,
     at: Option<Instant>,
+    tolerance: Duration,
+}
+
+fn near(a: Instant, b: Instant, tolerance: Duration) -> bool {
+    a.max(b) - a.min(b) <= tolerance
 }
 
 impl Expected {
@@ -842,7 +885,7 @@ impl Expected {
         self.state.is_none_or(|s| s == u.state)
             && self.reason.is_none_or(|r| Some(r) == u.reason)
             && self.source.is_none_or(|s| Some(s) == u.source)
-            && self.at.is_none_or(|t| t == received.at)
+            && self.at.is_none_or(|t| near(t, received.at, self.tolerance))
     }
 
     fn describe(&self, task: &str) -> String {
@@ -1140,8 +1183,9 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
             "agent \"a1\" is marked unreachable at 90s",
             |w, a| {
                 let expected = Instant::ZERO + a.duration(1);
+                let tolerance = w.tolerance();
                 let observed = marked_unreachable(w, a.name(0))?;
-                check_marked(a.name(0), &format!("at {expected}"), observed, |t| t == expected)
+                check_marked(a.name(0), &format!("at {expected}"), observed, |t| near(t, expected, tolerance))
             },
         )
         .then(
@@ -1150,8 +1194,9 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
             |w, a| {
                 let began = partition_began(w, a.name(0))?;
                 let expected = began + a.duration(1);
+                let tolerance = w.tolerance();
                 let observed = marked_unreachable(w, a.name(0))?;
-                check_marked(a.name(0), &format!("{} after the partition began at {began}", a.duration(1)), observed, |t| t == expected)
+                check_marked(a.name(0), &format!("{} after the partition began at {began}", a.duration(1)), observed, |t| near(t, expected, tolerance))
             },
         )
         .then(
@@ -1159,7 +1204,11 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
             "agent \"a1\" is marked unreachable between 75s and 90s after the partition began",
             |w, a| {
                 let began = partition_began(w, a.name(0))?;
-                let (low, high) = (began + a.duration(1), began + a.duration(2));
+                let tolerance = w.tolerance();
+                let (low, high) = (
+                    (began + a.duration(1)).saturating_sub_duration(tolerance),
+                    began + a.duration(2) + tolerance,
+                );
                 let observed = marked_unreachable(w, a.name(0))?;
                 check_marked(
                     a.name(0),

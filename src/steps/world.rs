@@ -11,6 +11,16 @@ pub trait World: Sized {
     /// A fresh world for a new scenario.
     fn new() -> Self;
 
+    /// Called once, before the first step, with the tier the scenario runs in
+    /// (`unit`, `integration`, `e2e`). A world that cannot run in that tier says why.
+    fn set_tier(&mut self, tier: &str) -> Result<(), String> {
+        if tier == "unit" {
+            Ok(())
+        } else {
+            Err(format!("this world has no runtime for the {tier} tier"))
+        }
+    }
+
     /// Called before each step runs, with its kind (And/But resolved) and text.
     fn before_step(&mut self, _kind: StepKind, _text: &str) {}
 

@@ -17,8 +17,6 @@ const REPORT_TESTS: [&str; 8] = [
 ];
 const RATE_LIMITED: &str = REPORT_TESTS[2];
 const NO_REASON: &str = REPORT_TESTS[3];
-/// Scenarios of the integration tier are ignored until the networked runtime exists.
-const INTEGRATION: &str = REPORT_TESTS[6];
 
 fn listed(names: &[&str]) -> String {
     names.iter().map(|n| format!("{n}: test\n")).collect()
@@ -37,10 +35,7 @@ fn the_list_holds_the_test_names_and_nothing_else_with_ignore_reasons_on_request
     }
     let ignored = netsplit(&["run", "report", "--", "--list", "--ignored"], &[]);
     ignored.assert_exit(0);
-    assert_eq!(
-        ignored.stdout,
-        listed(&[RATE_LIMITED, NO_REASON, INTEGRATION])
-    );
+    assert_eq!(ignored.stdout, listed(&[RATE_LIMITED, NO_REASON]));
     let reasons = netsplit(
         &["run", "report", "--", "--list", "--ignored"],
         &[("NETSPLIT_LIST_IGNORE_REASONS", "1")],
@@ -48,9 +43,7 @@ fn the_list_holds_the_test_names_and_nothing_else_with_ignore_reasons_on_request
     reasons.assert_exit(0);
     assert_eq!(
         reasons.stdout,
-        format!(
-            "{RATE_LIMITED}: test\tMESOS 8887 not modelled\n{NO_REASON}: test\t\n{INTEGRATION}: test\tthe integration tier needs the networked runtime, which is not built yet\n"
-        )
+        format!("{RATE_LIMITED}: test\tMESOS 8887 not modelled\n{NO_REASON}: test\t\n")
     );
 }
 
@@ -102,7 +95,13 @@ fn a_name_filter_runs_the_scenarios_whose_names_contain_it_and_skip_leaves_some_
         &[],
     );
     run.assert_exit(0);
-    assert_eq!(run.tests_with("ok"), [format!("[unit] agents::{spark}"),]);
+    assert_eq!(
+        run.tests_with("ok"),
+        [
+            format!("[unit] agents::{spark}"),
+            format!("[integration] agents::{spark}")
+        ]
+    );
     assert_eq!(run.tests().len(), 2, "{}", run.describe());
     let skipped = netsplit(
         &[
@@ -145,12 +144,9 @@ fn ignored_scenarios_run_only_when_asked() {
         ],
         &[],
     );
-    // The integration scenario fails when asked to run: the simulator must not pass
-    // for the networked runtime.
-    only.assert_exit(101);
+    only.assert_exit(0);
     assert_eq!(only.tests_with("ok"), [RATE_LIMITED, NO_REASON]);
-    assert_eq!(only.tests_with("FAILED"), [INTEGRATION]);
-    assert_eq!(only.tests().len(), 3, "{}", only.describe());
+    assert_eq!(only.tests().len(), 2, "{}", only.describe());
     let all = netsplit(
         &[
             "run",
@@ -171,7 +167,7 @@ fn ignored_scenarios_run_only_when_asked() {
     let report = all.expect_report();
     assert!(
         report.contains("├─ ✔ Agent removal is rate limited (")
-            && report.contains("\n8 scenarios: 6 passed, 2 failed, 0 ignored in "),
+            && report.contains("\n8 scenarios: 7 passed, 1 failed, 0 ignored in "),
         "{report}"
     );
 }
@@ -191,14 +187,14 @@ fn the_report_of_a_run_of_ignored_scenarios_shows_only_those() {
         ],
         &[],
     );
-    run.assert_exit(101);
+    run.assert_exit(0);
     let report = run.expect_report();
     assert!(
         !report.contains("Agent answering every ping stays registered"),
         "a scenario filtered out by `--ignored` is not in the report\n{report}"
     );
     assert!(
-        report.contains("\n3 scenarios: 2 passed, 1 failed, 0 ignored in "),
+        report.contains("\n2 scenarios: 2 passed, 0 failed, 0 ignored in "),
         "{report}"
     );
 }

@@ -286,9 +286,13 @@ mod tests {
     use test_case::test_case;
 
     #[test]
-    fn the_committed_config_holds_the_documented_defaults() {
+    fn the_committed_config_holds_the_documented_defaults_and_expects_every_tier() {
         let text = include_str!("../../../.config/pyramid.toml");
-        assert_eq!(parse(text), Ok(Config::default()));
+        let expected = Config {
+            expect: vec![Tier::Unit, Tier::Integration, Tier::E2e],
+            ..Config::default()
+        };
+        assert_eq!(parse(text), Ok(expected));
     }
 
     #[test]

@@ -208,14 +208,7 @@ mod tests {
         let found: Vec<String> = parse(source)
             .diagnostics
             .iter()
-            .map(|d| {
-                let help = d
-                    .help
-                    .as_ref()
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default();
-                format!("{}:{}: {}{help}", d.span.line, d.span.column, d.message)
-            })
+            .map(|d| d.summary())
             .collect();
         pretty_assertions::assert_eq!(found, expected);
     }

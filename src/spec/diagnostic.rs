@@ -128,6 +128,22 @@ fn byte_at(text: &str, chars: usize) -> usize {
         .map_or(text.len(), |(i, _)| i)
 }
 
+impl Diagnostic {
+    /// One line, `line:column: message (help)`, for compact test expectations.
+    #[cfg(test)]
+    pub(crate) fn summary(&self) -> String {
+        let help = self
+            .help
+            .as_ref()
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
+        format!(
+            "{}:{}: {}{help}",
+            self.span.line, self.span.column, self.message
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

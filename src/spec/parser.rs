@@ -1059,14 +1059,8 @@ mod tests {
     use pretty_assertions::assert_eq;
     use test_case::test_case;
 
-    /// One line per diagnostic: `line:column: message (help)`.
     fn summary(d: &Diagnostic) -> String {
-        let help = d
-            .help
-            .as_ref()
-            .map(|h| format!(" ({h})"))
-            .unwrap_or_default();
-        format!("{}:{}: {}{help}", d.span.line, d.span.column, d.message)
+        d.summary()
     }
 
     fn check_errors(source: &str, expected: &[&str]) {

@@ -1102,65 +1102,25 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
         .then(
             "{name} is told that agent {name} is lost",
             "\"spark\" is told that agent \"a1\" is lost",
-            |w, a| {
-                lost_count(w, a.name(0), a.name(1), true).and_then(|(n, seen)| {
-                    if n >= 1 {
-                        Ok(())
-                    } else {
-                        Err(StepError::mismatch(
-                            format!(
-                                "\"{}\" was not told that agent \"{}\" is lost",
-                                a.name(0),
-                                a.name(1)
-                            ),
-                            format!("agent {} lost", a.name(1)),
-                            seen,
-                        ))
-                    }
-                })
-            },
+            |w, a| told_lost(w, a, true, |n| n >= 1, "was not told that agent"),
         )
         .then(
             "{name} is told exactly once that agent {name} is lost",
             "\"spark\" is told exactly once that agent \"a1\" is lost",
             |w, a| {
-                lost_count(w, a.name(0), a.name(1), false).and_then(|(n, seen)| {
-                    if n == 1 {
-                        Ok(())
-                    } else {
-                        Err(StepError::mismatch(
-                            format!(
-                                "\"{}\" was told {n} times that agent \"{}\" is lost",
-                                a.name(0),
-                                a.name(1)
-                            ),
-                            format!("agent {} lost", a.name(1)),
-                            seen,
-                        ))
-                    }
-                })
+                told_lost(
+                    w,
+                    a,
+                    false,
+                    |n| n == 1,
+                    "was not told exactly once that agent",
+                )
             },
         )
         .then(
             "{name} is not told about agent {name}",
             "\"spark\" is not told about agent \"a1\"",
-            |w, a| {
-                lost_count(w, a.name(0), a.name(1), true).and_then(|(n, seen)| {
-                    if n == 0 {
-                        Ok(())
-                    } else {
-                        Err(StepError::mismatch(
-                            format!(
-                                "\"{}\" was told that agent \"{}\" is lost",
-                                a.name(0),
-                                a.name(1)
-                            ),
-                            "(nothing about the agent)",
-                            seen,
-                        ))
-                    }
-                })
-            },
+            |w, a| told_lost(w, a, true, |n| n == 0, "was told that agent"),
         );
     let b = b
         .then(
@@ -1548,6 +1508,27 @@ fn fact_host(fact: &Fact) -> Option<&str> {
         Fact::AgentHostDied { host } => Some(host),
         _ => None,
     }
+}
+
+/// Checks how often the framework (`a.name(0)`) was told that the agent
+/// (`a.name(1)`) is lost: in the current window or the whole scenario.
+fn told_lost(
+    w: &mut MesosWorld,
+    a: &Args,
+    in_window: bool,
+    ok: fn(usize) -> bool,
+    failure: &str,
+) -> Result<(), StepError> {
+    let (framework, host) = (a.name(0), a.name(1));
+    let (n, seen) = lost_count(w, framework, host, in_window)?;
+    if ok(n) {
+        return Ok(());
+    }
+    Err(StepError::mismatch(
+        format!("\"{framework}\" {failure} \"{host}\" is lost (told {n} times)"),
+        a.text().to_string(),
+        seen,
+    ))
 }
 
 fn lost_count(

@@ -58,6 +58,14 @@ struct Plan {
     ignored: Vec<(String, String)>,
 }
 
+/// A scenario of one tier, before names are known to be unique.
+struct Candidate {
+    entry: Entry,
+    prepared: Prepared,
+    place: String,
+    ignore: Option<String>,
+}
+
 struct Shared {
     outcomes: Mutex<BTreeMap<String, Outcome>>,
 }
@@ -197,7 +205,8 @@ impl<W: World + 'static> Harness<W> {
             }
         };
         let rerun = self.rerun.clone().unwrap_or_else(rerun_command);
-        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
         let mut scenario_count = 0;
         for file in &files {
             let text = match std::fs::read_to_string(&file.path) {
@@ -253,27 +262,9 @@ impl<W: World + 'static> Harness<W> {
                         &scenario.name,
                     );
                     let place = format!("{}:{}", file.display, scenario.span.line);
-                    if let Some(first) = names.insert(name.clone(), place.clone()) {
-                        failing(
-                            &mut plan,
-                            shared,
-                            &format!("{name} (again at {place})"),
-                            (&file.root, &file.display),
-                            format!(
-                                "two scenarios have the test name `{name}`: {first} and {place}; rename one (names must be unique in a run)"
-                            ),
-                        );
-                        continue;
-                    }
-                    let prepared = Prepared {
-                        name: name.clone(),
-                        tier,
-                        scenario: scenario.clone(),
-                        file: shared_file.clone(),
-                    };
-                    plan.entries.push((
-                        name.clone(),
-                        Entry {
+                    names.entry(name.clone()).or_default().push(place.clone());
+                    candidates.push(Candidate {
+                        entry: Entry {
                             root: file.root.clone(),
                             file: file.display.clone(),
                             feature: feature.clone(),
@@ -286,14 +277,42 @@ impl<W: World + 'static> Harness<W> {
                                 None => Outcome::Passed(std::time::Duration::ZERO),
                             },
                         },
-                    ));
-                    if let Some(reason) = &ignore {
-                        plan.ignored.push((name.clone(), reason.clone()));
-                    }
-                    plan.trials
-                        .push(self.trial(prepared, ignore.is_some(), &rerun, color, shared));
+                        prepared: Prepared {
+                            name,
+                            tier,
+                            scenario: scenario.clone(),
+                            file: shared_file.clone(),
+                        },
+                        place,
+                        ignore: ignore.clone(),
+                    });
                 }
             }
+        }
+        for c in candidates {
+            let name = c.prepared.name.clone();
+            let places = &names[&name];
+            if places.len() > 1 {
+                // Section 3: a duplicate name is an error at every place it occurs.
+                failing(
+                    &mut plan,
+                    shared,
+                    &format!("{name} (at {})", c.place),
+                    (&c.entry.root, &c.entry.file),
+                    format!(
+                        "{} scenarios have the test name `{name}`: {}; rename all but one (names must be unique in a run)",
+                        places.len(),
+                        places.join(", ")
+                    ),
+                );
+                continue;
+            }
+            plan.entries.push((name.clone(), c.entry));
+            if let Some(reason) = &c.ignore {
+                plan.ignored.push((name, reason.clone()));
+            }
+            plan.trials
+                .push(self.trial(c.prepared, c.ignore.is_some(), &rerun, color, shared));
         }
         if scenario_count == 0 && plan.trials.is_empty() {
             let places: Vec<&str> = roots.iter().map(|r| r.display.as_str()).collect();

@@ -662,6 +662,15 @@ impl Master {
 
     /// Starts a registry write; its effects apply when it completes (rule D4).
     fn write_registry(&mut self, op: RegistryOp) {
+        let (operation, agent) = match &op {
+            RegistryOp::Admit { agent } => ("AdmitSlave", agent),
+            RegistryOp::MarkUnreachable { agent, .. } => ("MarkSlaveUnreachable", agent),
+            RegistryOp::MarkReachable { agent, .. } => ("MarkSlaveReachable", agent),
+            RegistryOp::Remove { agent, .. } => ("RemoveSlave", agent),
+            RegistryOp::MarkGone { agent, .. } => ("MarkSlaveGone", agent),
+        };
+        let agent = agent.clone();
+        self.push_fact(Fact::RegistryWriteStarted { operation, agent });
         let id = self.next_id();
         self.registry_ops.insert(id, op);
         self.timers.schedule(
@@ -892,12 +901,21 @@ impl Master {
             return;
         }
         let mut schedule = false;
+        let mut missed = None;
         if a.observer.pinged {
             a.observer.misses += 1;
+            missed = Some(a.observer.misses);
             // Rule A8: while a transition waits for its permit, further ticks do nothing.
             if a.observer.misses >= n && a.observer.pending.is_none() {
                 schedule = true;
             }
+        }
+        if let Some(misses) = missed {
+            self.push_fact(Fact::PingMissed {
+                agent: agent.clone(),
+                misses,
+                limit: n,
+            });
         }
         if schedule {
             self.schedule_unreachable(agent.clone(), UnreachableCause::HealthCheck);

@@ -28,6 +28,17 @@ pub enum Fact {
     AgentDisconnected {
         agent: AgentId,
     },
+    /// Rule A4: a tick found no pong since the last ping.
+    PingMissed {
+        agent: AgentId,
+        misses: u32,
+        limit: u32,
+    },
+    /// Rule D4: a registry operation was started (`MarkSlaveUnreachable`, ...).
+    RegistryWriteStarted {
+        operation: &'static str,
+        agent: AgentId,
+    },
     UnreachableScheduled {
         agent: AgentId,
         cause: String,
@@ -112,6 +123,17 @@ impl fmt::Display for Fact {
                 write!(f, "Re-admitted {was} agent {agent}")
             }
             Fact::AgentDisconnected { agent } => write!(f, "Agent {agent} disconnected"),
+            Fact::PingMissed {
+                agent,
+                misses,
+                limit,
+            } => write!(
+                f,
+                "No pong from agent {agent}: {misses} of {limit} pings missed"
+            ),
+            Fact::RegistryWriteStarted { operation, agent } => {
+                write!(f, "Registry write started: {operation} for agent {agent}")
+            }
             Fact::UnreachableScheduled { agent, cause } => {
                 write!(
                     f,

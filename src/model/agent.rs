@@ -188,6 +188,36 @@ impl Agent {
         self.streams.values().map(|s| s.pending.len()).sum()
     }
 
+    // ----- Heartbeat fast-forward (used by the simulator) ---------------------
+
+    /// Whether the agent is registered with nothing to do but answer pings, and how
+    /// long it waits for one.
+    pub(crate) fn quiet_ping_timeout(&self) -> Option<Duration> {
+        (self.state == AgentState::Running && !self.paused && self.outputs.is_empty())
+            .then_some(self.master_ping_timeout)
+    }
+
+    /// The earliest timer that is not the ping timer (a retry, a registration).
+    pub(crate) fn next_other_timer(&self) -> Option<Instant> {
+        self.timers.iter().find_map(|(at, timer)| match timer {
+            Timer::PingTimeout { .. } => None,
+            _ => Some(at),
+        })
+    }
+
+    /// The ping timer as if the last ping had arrived at `at` (rule C2).
+    pub(crate) fn pinged_at(&mut self, at: Instant) {
+        self.timers
+            .retain(|t| !matches!(t, Timer::PingTimeout { .. }));
+        self.ping_generation += 1;
+        self.timers.schedule(
+            at + self.master_ping_timeout,
+            Timer::PingTimeout {
+                generation: self.ping_generation,
+            },
+        );
+    }
+
     pub fn poll_output(&mut self) -> Option<AgentOutput> {
         self.outputs.pop_front()
     }

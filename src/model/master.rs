@@ -629,6 +629,67 @@ impl Master {
         })
     }
 
+    // ----- Heartbeat fast-forward (used by the simulator) ---------------------
+
+    /// The observers of every registered agent, in the order their next ticks fire,
+    /// if all of them are quiet: connected, last ping answered, no miss, nothing
+    /// scheduled. `None` when any is not (then time must be stepped event by event).
+    pub(crate) fn quiet_observers(&self) -> Option<Vec<(AgentId, Instant)>> {
+        if !self.registry_ops.is_empty() || !self.outputs.is_empty() {
+            return None;
+        }
+        let mut ticks = Vec::with_capacity(self.agents.len());
+        for (at, timer) in self.timers.iter() {
+            if let Timer::ObserverTick { agent, generation } = timer
+                && let Some(a) = self.agents.get(agent)
+                && a.observer.generation == *generation
+            {
+                ticks.push((agent.clone(), at));
+            }
+        }
+        let quiet = ticks.len() == self.agents.len()
+            && self.agents.values().all(|a| {
+                a.connected
+                    && !a.observer.pinged
+                    && a.observer.misses == 0
+                    && a.observer.pending.is_none()
+            });
+        quiet.then_some(ticks)
+    }
+
+    /// The earliest timer that is not a current observer tick.
+    pub(crate) fn next_other_timer(&self) -> Option<Instant> {
+        self.timers.iter().find_map(|(at, timer)| match timer {
+            Timer::ObserverTick { agent, generation }
+                if self
+                    .agents
+                    .get(agent)
+                    .is_some_and(|a| a.observer.generation == *generation) =>
+            {
+                None
+            }
+            _ => Some(at),
+        })
+    }
+
+    /// Moves an observer's next tick to `at`, as if every ping before it had been
+    /// answered at once (rules A2, A3: nothing else changes).
+    pub(crate) fn skip_ticks(&mut self, agent: &AgentId, at: Instant) {
+        let Some(generation) = self.agents.get(agent).map(|a| a.observer.generation) else {
+            return;
+        };
+        self.timers.retain(|t| {
+            !matches!(t, Timer::ObserverTick { agent: a, generation: g } if a == agent && *g == generation)
+        });
+        self.timers.schedule(
+            at,
+            Timer::ObserverTick {
+                agent: agent.clone(),
+                generation,
+            },
+        );
+    }
+
     /// The registered agent ID on `host`, if any.
     pub fn registered_on(&self, host: &str) -> Option<&AgentId> {
         self.agents.keys().find(|a| a.host == host)

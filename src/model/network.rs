@@ -73,6 +73,9 @@ pub trait Wire: std::fmt::Debug + Send {
         false
     }
     fn set_latency(&mut self, _latency: Duration) {}
+    fn latency(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
 /// The simulated wire: a queue of messages by arrival instant, one-way latency
@@ -111,6 +114,10 @@ impl Wire for SimWire {
     fn set_latency(&mut self, latency: Duration) {
         self.latency = latency;
     }
+
+    fn latency(&self) -> Duration {
+        self.latency
+    }
 }
 
 #[derive(Debug)]
@@ -148,6 +155,15 @@ impl Network {
 
     pub fn is_real_time(&self) -> bool {
         self.wire.is_real_time()
+    }
+
+    /// Whether every link is clear (no cut, no drop rule).
+    pub fn is_clear(&self) -> bool {
+        self.links.is_empty()
+    }
+
+    pub fn latency(&self) -> Duration {
+        self.wire.latency()
     }
 
     /// See [`Wire::wait`].

@@ -743,3 +743,87 @@ fn a_framework_removed_while_its_agent_is_unreachable_has_its_tasks_killed_on_re
         "the framework is gone from the master"
     );
 }
+
+// ----- Fast-forward is an optimisation, not a behaviour --------------------------
+
+/// Runs the same random scenario with and without heartbeat fast-forward.
+fn random_scenario(seed: u64, fast_forward: bool) -> (Vec<String>, Vec<String>, String) {
+    let mut rng = super::rng::Rng::new(seed);
+    let mut b = Cluster::builder();
+    b.seed(seed)
+        .agent("a1")
+        .agent("a2")
+        .agent("a3")
+        .framework("cassandra", true, true)
+        .framework("spark", false, seed % 2 == 0)
+        .task("cassandra", "c1", "a1")
+        .task("spark", "s1", "a2")
+        .task("spark", "s2", "a3")
+        .fast_forward(fast_forward);
+    if seed % 3 == 0 {
+        b.master_flag("agent_removal_rate_limit", "1/5mins")
+            .unwrap();
+    }
+    let mut c = b.build().unwrap();
+    let hosts = ["a1", "a2", "a3"];
+    let mut launched = 0;
+    for _ in 0..25 {
+        let host = hosts[rng.up_to(2) as usize];
+        match rng.up_to(11) {
+            0..=3 => c.advance(Duration::from_millis(rng.up_to(30 * 60_000))),
+            4 => c.partition(host).unwrap(),
+            5 => c.heal(host).unwrap(),
+            6 => c.break_connection(host).unwrap(),
+            7 => {
+                let _ = c.redetect(host);
+            }
+            8 => {
+                launched += 1;
+                let _ = c.launch("cassandra", &format!("x{launched}"), host);
+            }
+            9 => {
+                let _ = c.reconcile("cassandra", "c1", Some(host), false);
+            }
+            10 => {
+                let _ = c.restart(host, false);
+            }
+            _ => c.heal_all(),
+        }
+    }
+    c.advance(Duration::from_hours(3));
+    c.settle();
+    let trace = c.trace().iter().map(|e| e.to_string()).collect();
+    let inboxes = ["cassandra", "spark"]
+        .iter()
+        .flat_map(|f| {
+            c.inbox(f)
+                .iter()
+                .map(move |r| format!("{f} {} {}", r.at, r.event))
+        })
+        .collect();
+    let state = format!("{:?} {}", c.master().metrics(), c.heartbeats());
+    (trace, inboxes, state)
+}
+
+#[test]
+fn fast_forwarding_heartbeats_changes_nothing_but_speed() {
+    for seed in 0..40 {
+        let slow = random_scenario(seed, false);
+        let fast = random_scenario(seed, true);
+        pretty_assertions::assert_eq!(slow, fast, "seed {seed}");
+    }
+}
+
+#[test]
+fn two_quiet_weeks_take_few_model_events() {
+    let mut c = cluster_with("1.12", |b| {
+        b.agent("a2").agent("a3");
+    });
+    c.advance(Duration::from_days(14));
+    c.settle();
+    assert_eq!(status(&c, "a1"), AgentStatus::Registered);
+    // A ping and a pong at 0s, then every 15s up to 14 days, for 3 agents, answered
+    // without stepping each one.
+    assert_eq!(c.heartbeats(), 2 * 3 * (1 + 14 * 24 * 60 * 4));
+    assert!(c.events_processed() < 20_000, "{}", c.events_processed());
+}

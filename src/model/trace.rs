@@ -1,7 +1,9 @@
 //! The trace: every message, decision and framework event, with its instant.
 //!
 //! The simulator records a [`TraceEntry`] for everything that happens, in the
-//! order it happens. Then-steps read it, failures print it as a timeline of
+//! order it happens, except the heartbeats that go through (pings with
+//! `connected=true` and pongs), which it only counts: they would be most of a long
+//! scenario. Lost heartbeats are recorded. Then-steps read it, failures print it as a timeline of
 //! Mesos-style log lines, and two runs with the same inputs give equal traces.
 
 use std::fmt;

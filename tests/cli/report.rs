@@ -134,7 +134,7 @@ fn the_timeline_shows_every_when_and_then_step() {
 
 #[test]
 fn a_runaway_scenario_fails_with_a_clear_message_instead_of_hanging() {
-    let name = "[unit] year::A year of pings as the last step";
+    let name = "[unit] year::Two years cut off as the last step";
     let run = netsplit(
         &["run", "runaway", "--", "--color", "never", "--exact", name],
         &[],
@@ -148,14 +148,14 @@ fn a_runaway_scenario_fails_with_a_clear_message_instead_of_hanging() {
         "{message}"
     );
     assert!(
-        message.contains("    step: When 52 weeks pass\n      at: runaway/year.feature:6\n"),
+        message.contains("    step: When 104 weeks pass\n      at: runaway/year.feature:8\n"),
         "{message}"
     );
 }
 
 #[test]
 fn a_runaway_scenario_is_blamed_on_the_step_that_ran_away() {
-    let name = "[unit] year::A year of pings before another step";
+    let name = "[unit] year::Two years cut off before another step";
     let run = netsplit(
         &["run", "runaway", "--", "--color", "never", "--exact", name],
         &[],
@@ -163,7 +163,7 @@ fn a_runaway_scenario_is_blamed_on_the_step_that_ran_away() {
     run.assert_exit(101);
     let message = run.failure(name);
     assert!(
-        message.contains("    step: When 52 weeks pass\n      at: runaway/year.feature:9\n"),
+        message.contains("    step: When 104 weeks pass\n      at: runaway/year.feature:11\n"),
         "the failure names the step that exceeded the bound\n{message}"
     );
 }

@@ -672,22 +672,32 @@ impl Master {
         })
     }
 
-    /// Moves an observer's next tick to `at`, as if every ping before it had been
-    /// answered at once (rules A2, A3: nothing else changes).
-    pub(crate) fn skip_ticks(&mut self, agent: &AgentId, at: Instant) {
-        let Some(generation) = self.agents.get(agent).map(|a| a.observer.generation) else {
-            return;
-        };
+    /// Moves observers' next ticks to the given instants, as if every ping before
+    /// them had been answered at once (rules A2, A3: nothing else changes). Ticks
+    /// are re-armed in the order given, which keeps their order at equal instants.
+    pub(crate) fn skip_ticks(&mut self, moves: &[(AgentId, Instant)]) {
+        let moved: BTreeMap<&AgentId, u64> = moves
+            .iter()
+            .filter_map(|(agent, _)| {
+                self.agents
+                    .get(agent)
+                    .map(|a| (agent, a.observer.generation))
+            })
+            .collect();
         self.timers.retain(|t| {
-            !matches!(t, Timer::ObserverTick { agent: a, generation: g } if a == agent && *g == generation)
+            !matches!(t, Timer::ObserverTick { agent, generation } if moved.get(agent) == Some(generation))
         });
-        self.timers.schedule(
-            at,
-            Timer::ObserverTick {
-                agent: agent.clone(),
-                generation,
-            },
-        );
+        for (agent, at) in moves {
+            if let Some(&generation) = moved.get(agent) {
+                self.timers.schedule(
+                    *at,
+                    Timer::ObserverTick {
+                        agent: agent.clone(),
+                        generation,
+                    },
+                );
+            }
+        }
     }
 
     /// The registered agent ID on `host`, if any.

@@ -464,6 +464,9 @@ impl Agent {
 
     /// Rule C6: running, updates resumed and resent, ping timer armed.
     fn registered(&mut self, ping_timeout: Duration) {
+        // Pending retries of the registration are moot now.
+        self.timers
+            .retain(|t| !matches!(t, Timer::Registration { .. }));
         self.state = AgentState::Running;
         self.master_ping_timeout = ping_timeout;
         self.registration_generation += 1;

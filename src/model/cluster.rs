@@ -277,6 +277,7 @@ impl ClusterBuilder {
             settle_time: Duration::ZERO,
             heartbeats: 0,
             fast_forward: self.fast_forward,
+            skip_retry_at: Instant::ZERO,
         };
         for host in &self.agents {
             cluster.start_agent(host, true);
@@ -395,6 +396,8 @@ pub struct Cluster {
     heartbeats: u64,
     /// Whether quiet stretches of heartbeats are applied in bulk.
     fast_forward: bool,
+    /// When to look for a quiet stretch again after finding none.
+    skip_retry_at: Instant,
 }
 
 impl Cluster {
@@ -595,7 +598,8 @@ impl Cluster {
     /// last ping. The outcome is the one stepping event by event gives; a model
     /// test checks that on random scenarios.
     fn skip_heartbeats(&mut self, limit: Instant) {
-        if self.network.is_real_time()
+        if self.now < self.skip_retry_at
+            || self.network.is_real_time()
             || !self.network.is_clear()
             || !self.network.latency().is_zero()
             || self.network.next_delivery().is_some()
@@ -603,13 +607,22 @@ impl Cluster {
         {
             return;
         }
-        let Some(ticks) = self.master.quiet_observers() else {
-            return;
-        };
-        if ticks.len() != self.agents.values().filter(|a| a.is_alive()).count() {
-            return;
+        // Cheap first: only when a heartbeat is next and before the limit.
+        match self.master.first_timer_is_tick() {
+            Some(first) if first < limit => {}
+            _ => return,
         }
         let period = self.master_flags.agent_ping_timeout;
+        let quiet = self
+            .master
+            .quiet_observers()
+            .filter(|ticks| ticks.len() == self.agents.values().filter(|a| a.is_alive()).count());
+        let Some(ticks) = quiet else {
+            // Not quiet: step event by event for a ping period before looking again,
+            // so that a busy cluster does not pay for the check at every event.
+            self.skip_retry_at = self.now + period;
+            return;
+        };
         let mut horizon = limit;
         if let Some(t) = self.master.next_other_timer() {
             horizon = horizon.min(t);
@@ -631,6 +644,11 @@ impl Cluster {
             agents.push(id.host.clone());
         }
         let mut moves = Vec::new();
+        if ticks.first().is_none_or(|(_, first)| *first >= horizon) {
+            // Something else happens first: look again once it has.
+            self.skip_retry_at = horizon;
+            return;
+        }
         for ((id, next), host) in ticks.into_iter().zip(agents) {
             if next >= horizon {
                 continue;

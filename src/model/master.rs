@@ -657,9 +657,28 @@ impl Master {
         quiet.then_some(ticks)
     }
 
-    /// The earliest timer that is not a current observer tick.
+    /// When the first timer is a current observer tick: its instant. `None` when
+    /// something else comes first (then no heartbeat can be skipped).
+    pub(crate) fn first_timer_is_tick(&self) -> Option<Instant> {
+        match self.timers.iter().next()? {
+            (at, Timer::ObserverTick { agent, generation })
+                if self
+                    .agents
+                    .get(agent)
+                    .is_some_and(|a| a.observer.generation == *generation) =>
+            {
+                Some(at)
+            }
+            _ => None,
+        }
+    }
+
+    /// The earliest timer that is not a current observer tick, nor registry GC: GC
+    /// only touches the unreachable and gone lists, never a registered agent, so
+    /// heartbeats may be applied across it.
     pub(crate) fn next_other_timer(&self) -> Option<Instant> {
         self.timers.iter().find_map(|(at, timer)| match timer {
+            Timer::RegistryGc => None,
             Timer::ObserverTick { agent, generation }
                 if self
                     .agents

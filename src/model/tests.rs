@@ -827,5 +827,6 @@ fn two_quiet_weeks_take_few_model_events() {
     // A ping and a pong at 0s, then every 15s up to 14 days, for 3 agents, answered
     // without stepping each one.
     assert_eq!(c.heartbeats(), 2 * 3 * (1 + 14 * 24 * 60 * 4));
-    assert!(c.events_processed() < 20_000, "{}", c.events_processed());
+    // What remains is the registry GC every 15 minutes (1344 in two weeks) and setup.
+    assert!(c.events_processed() < 1_400, "{}", c.events_processed());
 }

@@ -278,6 +278,10 @@ impl ClusterBuilder {
             heartbeats: 0,
             fast_forward: self.fast_forward,
             skip_retry_at: Instant::ZERO,
+            agent_due: BTreeMap::new(),
+            due_agents: BTreeSet::new(),
+            dirty: BTreeSet::new(),
+            alive: BTreeSet::new(),
         };
         for host in &self.agents {
             cluster.start_agent(host, true);
@@ -398,6 +402,14 @@ pub struct Cluster {
     fast_forward: bool,
     /// When to look for a quiet stretch again after finding none.
     skip_retry_at: Instant,
+    /// Each agent's next timer, indexed by instant, so that finding the next due
+    /// agent does not visit every agent.
+    agent_due: BTreeMap<String, Instant>,
+    due_agents: BTreeSet<(Instant, String)>,
+    /// Agents touched since the last drain: only they can have outputs.
+    dirty: BTreeSet<String>,
+    /// The agent processes that are alive (registered or trying to be).
+    alive: BTreeSet<String>,
 }
 
 impl Cluster {
@@ -534,7 +546,7 @@ impl Cluster {
         [
             self.network.next_delivery(),
             self.master.poll_timeout(),
-            self.agents.values().filter_map(Agent::poll_timeout).min(),
+            self.due_agents.first().map(|(at, _)| *at),
         ]
         .into_iter()
         .flatten()
@@ -569,16 +581,11 @@ impl Cluster {
             self.deliver(t);
         } else if self.master.poll_timeout().is_some_and(|d| d <= t) {
             self.master.handle_timeout(t);
-        } else if let Some(host) = self
-            .agents
-            .iter()
-            .find(|(_, a)| a.poll_timeout().is_some_and(|d| d <= t))
-            .map(|(h, _)| h.clone())
-        {
-            self.agents
-                .get_mut(&host)
-                .expect("found above")
-                .handle_timeout(t);
+        } else if let Some((_, host)) = self.due_agents.first().filter(|(d, _)| *d <= t).cloned() {
+            if let Some(agent) = self.agents.get_mut(&host) {
+                agent.handle_timeout(t);
+            }
+            self.touched(&host);
         }
         self.drain();
         self.events += 1;
@@ -616,7 +623,7 @@ impl Cluster {
         let quiet = self
             .master
             .quiet_observers()
-            .filter(|ticks| ticks.len() == self.agents.values().filter(|a| a.is_alive()).count());
+            .filter(|ticks| ticks.len() == self.alive.len());
         let Some(ticks) = quiet else {
             // Not quiet: step event by event for a ping period before looking again,
             // so that a busy cluster does not pay for the check at every event.
@@ -662,6 +669,7 @@ impl Cluster {
                 .get_mut(&host)
                 .expect("checked above")
                 .pinged_at(last);
+            self.touched(&host);
             self.heartbeats += 2 * count;
         }
         // Re-armed in the order the ticks were due, as stepping would.
@@ -693,6 +701,8 @@ impl Cluster {
             (_, Endpoint::Agent(host)) => {
                 if let Some(agent) = self.agents.get_mut(host) {
                     agent.handle(t, AgentInput::Message(flight.message));
+                    let host = host.clone();
+                    self.touched(&host);
                 }
             }
             _ => {}
@@ -708,9 +718,11 @@ impl Cluster {
                 self.on_master_output(output);
             }
             let mut outputs = Vec::new();
-            for (host, agent) in &mut self.agents {
-                while let Some(output) = agent.poll_output() {
-                    outputs.push((host.clone(), output));
+            for host in std::mem::take(&mut self.dirty) {
+                if let Some(agent) = self.agents.get_mut(&host) {
+                    while let Some(output) = agent.poll_output() {
+                        outputs.push((host.clone(), output));
+                    }
                 }
             }
             for (host, output) in outputs {
@@ -874,8 +886,44 @@ impl Cluster {
             .get_mut(host)
             .ok_or_else(|| ClusterError::UnknownAgent(host.to_string()))?;
         agent.handle(self.now, input);
+        self.touched(host);
         self.drain();
         Ok(())
+    }
+
+    /// Re-indexes an agent after it handled something: its next timer, whether it
+    /// is alive, and that it may have outputs.
+    fn touched(&mut self, host: &str) {
+        let Some(agent) = self.agents.get(host) else {
+            return;
+        };
+        let next = agent.poll_timeout();
+        let alive = agent.is_alive();
+        let old = self.agent_due.get(host).copied();
+        if old != next {
+            if let Some(old) = old {
+                self.due_agents.remove(&(old, host.to_string()));
+            }
+            match next {
+                Some(at) => {
+                    self.agent_due.insert(host.to_string(), at);
+                    self.due_agents.insert((at, host.to_string()));
+                }
+                None => {
+                    self.agent_due.remove(host);
+                }
+            }
+        }
+        if alive != self.alive.contains(host) {
+            if alive {
+                self.alive.insert(host.to_string());
+            } else {
+                self.alive.remove(host);
+            }
+        }
+        if !self.dirty.contains(host) {
+            self.dirty.insert(host.to_string());
+        }
     }
 
     fn require_agent(&self, host: &str) -> Result<(), ClusterError> {
@@ -911,6 +959,7 @@ impl Cluster {
         let mut agent = Agent::new(host, self.version, self.agent_flags.clone(), seed);
         agent.start(self.now, immediately);
         self.agents.insert(host.to_string(), agent);
+        self.touched(host);
         self.drain();
     }
 
@@ -1120,6 +1169,7 @@ impl Cluster {
             if let Some(agent) = self.agents.get_mut(&host) {
                 agent.handle(self.now, AgentInput::MasterElected);
             }
+            self.touched(&host);
         }
         self.drain();
     }

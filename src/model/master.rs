@@ -363,6 +363,8 @@ pub struct Master {
     /// Agents taken out of the registry by `removeSlave` (or, before 1.1, by a failed
     /// health check): what `AgentStatus::Removed` reports.
     removed_from_registry: BTreeSet<AgentId>,
+    /// The highest agent incarnation seen on each host (agent IDs are never reused).
+    incarnations: BTreeMap<String, u32>,
     removed_order: VecDeque<AgentId>,
     marking_unreachable: BTreeSet<AgentId>,
     marking_gone: BTreeSet<AgentId>,
@@ -408,6 +410,7 @@ impl Master {
             recovered_total: 0,
             removed: BTreeSet::new(),
             removed_from_registry: BTreeSet::new(),
+            incarnations: BTreeMap::new(),
             removed_order: VecDeque::new(),
             marking_unreachable: BTreeSet::new(),
             marking_gone: BTreeSet::new(),
@@ -428,6 +431,15 @@ impl Master {
             // gone lists keep their original timestamps.
             master.recovered = registry.admitted.iter().cloned().collect();
             master.recovered_total = master.recovered.len();
+            for id in registry
+                .admitted
+                .iter()
+                .chain(registry.unreachable.iter().map(|(a, _)| a))
+                .chain(registry.gone.iter().map(|(a, _)| a))
+            {
+                let seen = master.incarnations.entry(id.host.clone()).or_default();
+                *seen = (*seen).max(id.incarnation);
+            }
             master.registry = registry;
         }
         master.push_fact(Fact::MasterElected {
@@ -721,7 +733,16 @@ impl Master {
 
     /// The registered agent ID on `host`, if any.
     pub fn registered_on(&self, host: &str) -> Option<&AgentId> {
-        self.agents.keys().find(|a| a.host == host)
+        // IDs order by host first: the agents of one host are one range.
+        let from = AgentId {
+            host: host.to_string(),
+            incarnation: 0,
+        };
+        self.agents
+            .range(from..)
+            .map(|(id, _)| id)
+            .take_while(|id| id.host == host)
+            .next()
     }
 
     pub fn framework_connected(&self, framework: &str) -> bool {
@@ -913,19 +934,10 @@ impl Master {
         self.write_registry(RegistryOp::Admit { agent });
     }
 
-    fn next_incarnation(&self, host: &str) -> u32 {
-        let known = self
-            .registry
-            .admitted
-            .iter()
-            .chain(self.registry.unreachable.iter().map(|(a, _)| a))
-            .chain(self.registry.gone.iter().map(|(a, _)| a))
-            .chain(self.removed.iter())
-            .filter(|a| a.host == host)
-            .map(|a| a.incarnation)
-            .max()
-            .unwrap_or(0);
-        known + 1
+    fn next_incarnation(&mut self, host: &str) -> u32 {
+        let next = self.incarnations.get(host).copied().unwrap_or(0) + 1;
+        self.incarnations.insert(host.to_string(), next);
+        next
     }
 
     /// Rule A1/A2: a new observer pings at once and then every `agent_ping_timeout`.

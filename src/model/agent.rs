@@ -183,11 +183,6 @@ impl Agent {
             .map(|(_, t)| t.state)
     }
 
-    /// Updates the agent still has to get acknowledged.
-    pub fn pending_updates(&self) -> usize {
-        self.streams.values().map(|s| s.pending.len()).sum()
-    }
-
     // ----- Heartbeat fast-forward (used by the simulator) ---------------------
 
     /// Whether the agent is registered with nothing to do but answer pings, and how
@@ -589,7 +584,7 @@ impl Agent {
         self.master_ping_timeout = DEFAULT_MASTER_PING_TIMEOUT;
         self.push_fact(Fact::AgentRestarted {
             agent: old,
-            new_agent: None,
+            wiped: wipe,
         });
         self.detected(false);
     }

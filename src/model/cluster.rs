@@ -223,10 +223,6 @@ impl ClusterBuilder {
         self
     }
 
-    pub fn version_of(&self) -> Version {
-        self.version
-    }
-
     /// The declared agents' hosts, in declaration order.
     pub fn agents(&self) -> &[String] {
         &self.agents
@@ -238,10 +234,6 @@ impl ClusterBuilder {
 
     pub fn has_framework(&self, name: &str) -> bool {
         self.frameworks.iter().any(|f| f.info.id == name)
-    }
-
-    pub fn has_task(&self, task: &str) -> bool {
-        self.tasks.iter().any(|(_, t, _)| t == task)
     }
 
     /// Builds the cluster at time 0: agents registered with their first ping
@@ -491,14 +483,6 @@ impl Cluster {
 
     pub fn events_processed(&self) -> u64 {
         self.events
-    }
-
-    /// The framework that runs `task`, as known to the agents or the master.
-    pub fn framework_of_task(&self, task: &str) -> Option<&str> {
-        self.schedulers
-            .keys()
-            .find(|f| self.master.task_view(f, task).is_some())
-            .map(String::as_str)
     }
 
     // ----- Time ----------------------------------------------------------------

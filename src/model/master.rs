@@ -749,10 +749,6 @@ impl Master {
         self.frameworks.get(framework).is_some_and(|f| f.connected)
     }
 
-    pub fn knows_framework(&self, framework: &str) -> bool {
-        self.frameworks.contains_key(framework)
-    }
-
     // ----- Plumbing ------------------------------------------------------------
 
     fn push_fact(&mut self, fact: Fact) {
@@ -1449,7 +1445,7 @@ impl Master {
                 was: "recovered",
             });
             self.metrics.increment("master/slave_reregistrations");
-            let tasks = self.adopt_tasks(&agent, &tasks, &frameworks);
+            let tasks = self.adopt_tasks(&tasks, &frameworks);
             self.add_agent(agent.clone(), tasks);
             self.finish_reregistration(&agent, &frameworks);
             return;
@@ -1467,7 +1463,6 @@ impl Master {
     /// creating "recovered" framework entries for frameworks it does not know (K5).
     fn adopt_tasks(
         &mut self,
-        agent: &AgentId,
         tasks: &[TaskReport],
         frameworks: &[FrameworkInfo],
     ) -> BTreeMap<(FrameworkId, TaskId), Task> {
@@ -1489,7 +1484,6 @@ impl Master {
                 );
             }
         }
-        let _ = agent;
         tasks
             .iter()
             .filter(|t| !self.completed_frameworks.contains(&t.framework))
@@ -1582,7 +1576,7 @@ impl Master {
         self.forget_removed(&agent);
         self.removed_from_registry.remove(&agent);
         self.metrics.increment("master/slave_reregistrations");
-        let tasks = self.adopt_tasks(&agent, &kept, &frameworks);
+        let tasks = self.adopt_tasks(&kept, &frameworks);
         self.add_agent(agent.clone(), tasks);
         self.finish_reregistration(&agent, &frameworks);
         // After the acknowledgement: a disconnected agent ignores framework

@@ -99,7 +99,8 @@ pub enum Fact {
     },
     AgentRestarted {
         agent: AgentId,
-        new_agent: Option<AgentId>,
+        /// With an empty work directory: it comes back as a new agent.
+        wiped: bool,
     },
     AgentHostDied {
         host: String,
@@ -184,16 +185,11 @@ impl fmt::Display for Fact {
             }
             Fact::AgentRestarted {
                 agent,
-                new_agent: None,
-            } => {
-                write!(f, "Agent {agent} restarted")
-            }
-            Fact::AgentRestarted {
-                agent,
-                new_agent: Some(new),
-            } => write!(
+                wiped: false,
+            } => write!(f, "Agent {agent} restarted"),
+            Fact::AgentRestarted { agent, wiped: true } => write!(
                 f,
-                "Agent {agent} restarted with an empty work directory as {new}"
+                "Agent {agent} restarted with an empty work directory; it will register as a new agent"
             ),
             Fact::AgentHostDied { host } => write!(f, "Host {host} died"),
             Fact::AgentTaskKilled { agent, task } => {

@@ -57,3 +57,14 @@ Feature: The partition rules hold over real sockets
     And 2m pass
     And "cassandra" reconciles task "c1" on agent "a1"
     Then "cassandra" receives TASK_UNREACHABLE for task "c1" with reason REASON_RECONCILIATION
+
+  # Rules B1, B2
+  Scenario: Closing the agent's socket loses the tasks of a framework that does not checkpoint
+    Given a framework "web" that does not checkpoint
+    And "web" runs task "w1" on agent "a1"
+    When 20s pass
+    And the master's connection to agent "a1" breaks
+    And 1s passes
+    Then "web" receives TASK_LOST for task "w1" with reason REASON_AGENT_DISCONNECTED
+    And the master considers agent "a1" disconnected
+    And "spark" receives no updates

@@ -662,6 +662,10 @@ impl Cluster {
     }
 
     fn deliver(&mut self, t: Instant) {
+        if let Some(host) = self.network.take_closed() {
+            self.master.handle(t, MasterInput::Exited { host });
+            return;
+        }
         let Some((flight, lost)) = self.network.pop_due(t) else {
             return;
         };
@@ -806,7 +810,9 @@ impl Cluster {
                 // The OS closes the socket; the master hears of it if the link lets
                 // the connection's end through.
                 self.network.forget_messages_to(host);
-                if !self.network.is_cut(host, Direction::ToMaster) {
+                if !self.network.is_cut(host, Direction::ToMaster)
+                    && !self.network.close_connection(host)
+                {
                     self.master.handle(
                         self.now,
                         MasterInput::Exited {
@@ -1041,9 +1047,13 @@ impl Cluster {
     pub fn break_connection(&mut self, host: &str) -> Result<(), ClusterError> {
         self.require_agent(host)?;
         self.world(format!("the master's connection to agent {host} broke"));
-        self.master_input(MasterInput::Exited {
-            host: host.to_string(),
-        });
+        // On real sockets the connection is closed and the master hears of it when
+        // its side sees the end; on the simulated wire, at once.
+        if !self.network.close_connection(host) {
+            self.master_input(MasterInput::Exited {
+                host: host.to_string(),
+            });
+        }
         Ok(())
     }
 

@@ -72,6 +72,16 @@ pub trait Wire: std::fmt::Debug + Send {
     fn is_real_time(&self) -> bool {
         false
     }
+    /// Closes the connection of `host` for real, if the wire has one: `true` when it
+    /// will report the master's side seeing it close ([`Wire::take_closed`]);
+    /// `false` when the driver must tell the master itself.
+    fn close_connection(&mut self, _host: &str) -> bool {
+        false
+    }
+    /// A host whose connection the master's side saw close.
+    fn take_closed(&mut self) -> Option<String> {
+        None
+    }
     fn set_latency(&mut self, _latency: Duration) {}
     fn latency(&self) -> Duration {
         Duration::ZERO
@@ -169,6 +179,16 @@ impl Network {
     /// See [`Wire::wait`].
     pub fn wait(&mut self, now: Instant, until: Instant) -> Instant {
         self.wire.wait(now, until)
+    }
+
+    /// See [`Wire::close_connection`].
+    pub fn close_connection(&mut self, host: &str) -> bool {
+        self.wire.close_connection(host)
+    }
+
+    /// See [`Wire::take_closed`].
+    pub fn take_closed(&mut self) -> Option<String> {
+        self.wire.take_closed()
     }
 
     fn link_of(from: &Endpoint, to: &Endpoint) -> (String, Direction) {

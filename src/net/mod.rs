@@ -72,6 +72,8 @@ struct End {
 struct Link {
     master: End,
     agent: End,
+    /// The agent's end was shut down; the master's end will see the connection end.
+    agent_closed: bool,
 }
 
 /// Messages over loopback TCP in scaled real time.
@@ -80,6 +82,8 @@ pub struct SocketWire {
     clock: Clock,
     links: BTreeMap<String, Link>,
     arrived: VecDeque<(Instant, InFlight)>,
+    /// Hosts whose connection the master's end saw close, with when.
+    closed: VecDeque<(Instant, String)>,
     /// A frame that could not be read back: the wire is broken (reported once).
     broken: Option<String>,
 }
@@ -96,6 +100,7 @@ impl SocketWire {
             },
             links: BTreeMap::new(),
             arrived: VecDeque::new(),
+            closed: VecDeque::new(),
             broken: None,
         }
     }
@@ -122,10 +127,17 @@ impl SocketWire {
                 stream: agent,
                 buffer: Vec::new(),
             },
+            agent_closed: false,
         })
     }
 
     fn link(&mut self, host: &str) -> io::Result<&mut Link> {
+        // A message after a close goes on a new connection; the old one has ended.
+        if self.links.get(host).is_some_and(|l| l.agent_closed) {
+            self.links.remove(host);
+            let now = self.clock.now();
+            self.closed.push_back((now, host.to_string()));
+        }
         if !self.links.contains_key(host) {
             let link = Self::connect()?;
             self.links.insert(host.to_string(), link);
@@ -137,7 +149,9 @@ impl SocketWire {
     fn poll(&mut self) {
         let now = self.clock.now();
         let mut chunk = [0u8; 4096];
+        let mut ended = Vec::new();
         for (host, link) in &mut self.links {
+            let agent_closed = link.agent_closed;
             for (end, from, to) in [
                 (
                     &mut link.master,
@@ -152,6 +166,11 @@ impl SocketWire {
             ] {
                 loop {
                     match end.stream.read(&mut chunk) {
+                        // The master's end reads 0 bytes once the agent's end closed.
+                        Ok(0) if agent_closed && from != Endpoint::Master => {
+                            ended.push(host.clone());
+                            break;
+                        }
                         Ok(0) => break,
                         Ok(n) => end.buffer.extend_from_slice(&chunk[..n]),
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
@@ -183,6 +202,11 @@ impl SocketWire {
                     }
                 }
             }
+        }
+        for host in ended {
+            // The next message to or from the host opens a new connection.
+            self.links.remove(&host);
+            self.closed.push_back((now, host));
         }
     }
 }
@@ -226,7 +250,24 @@ impl Wire for SocketWire {
     }
 
     fn next_arrival(&self) -> Option<Instant> {
-        self.arrived.front().map(|(at, _)| *at)
+        let message = self.arrived.front().map(|(at, _)| *at);
+        let closed = self.closed.front().map(|(at, _)| *at);
+        message.into_iter().chain(closed).min()
+    }
+
+    fn close_connection(&mut self, host: &str) -> bool {
+        let Some(link) = self.links.get_mut(host) else {
+            // No connection yet: nothing to close, the master is told directly.
+            return false;
+        };
+        let _ = link.agent.stream.shutdown(std::net::Shutdown::Both);
+        link.agent_closed = true;
+        true
+    }
+
+    fn take_closed(&mut self) -> Option<String> {
+        self.poll();
+        self.closed.pop_front().map(|(_, host)| host)
     }
 
     fn take(&mut self, now: Instant) -> Option<InFlight> {
@@ -247,7 +288,11 @@ impl Wire for SocketWire {
         loop {
             self.poll();
             let reached = self.clock.now().max(now);
-            if !self.arrived.is_empty() || reached >= until || self.broken.is_some() {
+            if !self.arrived.is_empty()
+                || !self.closed.is_empty()
+                || reached >= until
+                || self.broken.is_some()
+            {
                 return reached;
             }
             let left = self.clock.real_until(until);

@@ -591,7 +591,6 @@ impl Cluster {
     fn skip_heartbeats(&mut self, limit: Instant) {
         if self.now < self.skip_retry_at
             || self.network.is_real_time()
-            || !self.network.is_clear()
             || !self.network.latency().is_zero()
             || self.network.next_delivery().is_some()
             || self.pending_failover
@@ -604,10 +603,20 @@ impl Cluster {
             _ => return,
         }
         let period = self.master_flags.agent_ping_timeout;
-        let quiet = self
-            .master
-            .quiet_observers()
-            .filter(|ticks| ticks.len() == self.alive.len());
+        // Every live agent is either registered and quiet on a clear link, or cut off
+        // from the master and unknown to it: what it sends is lost at once and it
+        // hears nothing, so its retries do not interact with the heartbeats.
+        let quiet = self.master.quiet_observers().filter(|ticks| {
+            let registered: BTreeSet<&str> = ticks.iter().map(|(id, _)| id.host.as_str()).collect();
+            ticks
+                .iter()
+                .all(|(id, _)| self.network.is_host_clear(&id.host))
+                && self.alive.iter().all(|host| {
+                    registered.contains(host.as_str())
+                        || (self.network.is_cut(host, Direction::ToMaster)
+                            && self.master.registered_on(host).is_none())
+                })
+        });
         let Some(ticks) = quiet else {
             // Not quiet: step event by event for a ping period before looking again,
             // so that a busy cluster does not pay for the check at every event.

@@ -167,9 +167,11 @@ impl Network {
         self.wire.is_real_time()
     }
 
-    /// Whether every link is clear (no cut, no drop rule).
-    pub fn is_clear(&self) -> bool {
-        self.links.is_empty()
+    /// Whether both directions of the link to `host` are clear (no cut, no drop rule).
+    pub fn is_host_clear(&self, host: &str) -> bool {
+        [Direction::ToMaster, Direction::ToAgent]
+            .iter()
+            .all(|d| !self.links.contains_key(&(host.to_string(), *d)))
     }
 
     pub fn latency(&self) -> Duration {

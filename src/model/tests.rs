@@ -790,6 +790,9 @@ fn random_scenario(seed: u64, fast_forward: bool) -> (Vec<String>, Vec<String>, 
             _ => c.heal_all(),
         }
     }
+    // A long stretch with one agent cut off and the others quiet.
+    c.heal_all();
+    c.partition(hosts[(seed % 3) as usize]).unwrap();
     c.advance(Duration::from_hours(3));
     c.settle();
     let trace = c.trace().iter().map(|e| e.to_string()).collect();

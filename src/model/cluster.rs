@@ -583,8 +583,9 @@ impl Cluster {
     }
 
     /// Heartbeats in bulk: while nothing but answered pings can happen before
-    /// `limit` (every agent registered and quiet, every link clear, no latency, no
-    /// other timer due), each observer's ticks before then are applied at once: the
+    /// `limit` (every live agent registered and quiet on a clear link, or cut off
+    /// and unknown to the master; no latency; no other timer due), each observer's
+    /// ticks before then are applied at once: the
     /// ping answered, the counter at zero, the agent's ping timer re-armed from the
     /// last ping. The outcome is the one stepping event by event gives; a model
     /// test checks that on random scenarios.

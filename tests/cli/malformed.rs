@@ -2,14 +2,14 @@
 //! test named after the file, whose message lists every error with its place, the
 //! source line, a caret and, where it can, the fix; other files still run.
 
-use crate::support::{check_golden, netsplit};
+use crate::support::{check_golden, netsplit, run_specs};
 
 /// Runs `malformed/<file>.feature` alone and checks its message: `errors` errors, each
 /// naming `file:line:column` and underlining the source, containing every text of
 /// `expected`, and as in `tests/expected/malformed/<file>.txt`.
 fn check_malformed(file: &str, errors: usize, expected: &[&str]) {
     let path = format!("malformed/{file}.feature");
-    let run = netsplit(&["run", &path, "--", "--color", "never"], &[]);
+    let run = run_specs(&path, &[], &[]);
     run.assert_exit(101);
     let name = format!("[unit] {path}");
     assert_eq!(
@@ -197,18 +197,7 @@ fn every_error_of_a_file_is_reported_not_only_the_first() {
 
 #[test]
 fn a_broken_file_fails_alone_and_every_other_file_still_runs() {
-    let run = netsplit(
-        &[
-            "run",
-            "broken-and-good",
-            "--",
-            "--color",
-            "never",
-            "--test-threads",
-            "1",
-        ],
-        &[],
-    );
+    let run = run_specs("broken-and-good", &["--test-threads", "1"], &[]);
     run.assert_exit(101);
     assert_eq!(
         run.tests_with("FAILED"),

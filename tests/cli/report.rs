@@ -1,25 +1,13 @@
 //! `netsplit run`'s output: the specification report, a failing scenario's message,
 //! runaway scenarios, and the options and variables that shape the output.
 
-use crate::support::{check_golden, fixtures, netsplit, scratch};
+use crate::support::{check_golden, fixtures, netsplit, run_specs, scratch};
 
-const NEVER: [&str; 2] = ["--color", "never"];
 const FAILING: &str = "[unit] task-failed::A failed task is wrongly expected to finish";
 
 #[test]
 fn the_report_is_a_tree_of_features_rules_and_scenarios_with_a_summary() {
-    let run = netsplit(
-        &[
-            "run",
-            "report",
-            "--",
-            "--color",
-            "never",
-            "--test-threads",
-            "1",
-        ],
-        &[],
-    );
+    let run = run_specs("report", &["--test-threads", "1"], &[]);
     run.assert_exit(101);
     assert_eq!(
         run.result_line(),
@@ -54,7 +42,7 @@ fn the_report_is_a_tree_of_features_rules_and_scenarios_with_a_summary() {
 
 #[test]
 fn a_failing_scenario_shows_its_step_a_diff_the_timeline_the_seed_and_how_to_rerun_it() {
-    let run = netsplit(&["run", "failure", "--", "--color", "never"], &[]);
+    let run = run_specs("failure", &[], &[]);
     run.assert_exit(101);
     assert_eq!(run.tests_with("FAILED"), [FAILING]);
     let message = run.failure(FAILING);
@@ -78,7 +66,7 @@ fn a_failing_scenario_shows_its_step_a_diff_the_timeline_the_seed_and_how_to_rer
 
 #[test]
 fn the_rerun_command_of_a_failure_reruns_exactly_that_scenario() {
-    let run = netsplit(&["run", "failure", "--", "--color", "never"], &[]);
+    let run = run_specs("failure", &[], &[]);
     let message = run.failure(FAILING);
     let rerun = message
         .lines()
@@ -118,7 +106,7 @@ fn the_rerun_command_of_a_failure_reruns_exactly_that_scenario() {
 
 #[test]
 fn the_timeline_shows_every_when_and_then_step() {
-    let run = netsplit(&["run", "failure", "--", "--color", "never"], &[]);
+    let run = run_specs("failure", &[], &[]);
     let message = run.failure(FAILING);
     for step in [
         "step    When 10s pass",
@@ -135,10 +123,7 @@ fn the_timeline_shows_every_when_and_then_step() {
 #[test]
 fn a_runaway_scenario_fails_with_a_clear_message_instead_of_hanging() {
     let name = "[unit] year::Two years cut off as the last step";
-    let run = netsplit(
-        &["run", "runaway", "--", "--color", "never", "--exact", name],
-        &[],
-    );
+    let run = run_specs("runaway", &["--exact", name], &[]);
     run.assert_exit(101);
     assert_eq!(run.tests_with("FAILED"), [name]);
     let message = run.failure(name);
@@ -156,10 +141,7 @@ fn a_runaway_scenario_fails_with_a_clear_message_instead_of_hanging() {
 #[test]
 fn a_runaway_scenario_is_blamed_on_the_step_that_ran_away() {
     let name = "[unit] year::Two years cut off before another step";
-    let run = netsplit(
-        &["run", "runaway", "--", "--color", "never", "--exact", name],
-        &[],
-    );
+    let run = run_specs("runaway", &["--exact", name], &[]);
     run.assert_exit(101);
     let message = run.failure(name);
     assert!(
@@ -170,7 +152,7 @@ fn a_runaway_scenario_is_blamed_on_the_step_that_ran_away() {
 
 #[test]
 fn the_report_is_printed_for_pretty_output_only_and_never_under_nextest() {
-    let pretty = netsplit(&["run", "roots/first", "--", "--color", "never"], &[]);
+    let pretty = run_specs("roots/first", &[], &[]);
     pretty.assert_exit(0);
     assert!(pretty.expect_report().contains("2 scenarios: 2 passed"));
     for (args, env) in [
@@ -178,10 +160,7 @@ fn the_report_is_printed_for_pretty_output_only_and_never_under_nextest() {
         (&["--quiet"][..], &[][..]),
         (&[][..], &[("NEXTEST", "1")][..]),
     ] {
-        let mut all = vec!["run", "roots/first", "--"];
-        all.extend(NEVER);
-        all.extend(args);
-        let run = netsplit(&all, env);
+        let run = run_specs("roots/first", args, env);
         run.assert_exit(0);
         assert!(
             run.stdout.contains("test result: ok. 2 passed"),
@@ -221,7 +200,7 @@ fn timings_are_appended_one_line_per_test_that_ran() {
     let file_text = file.to_string_lossy().into_owned();
     let env = [("NETSPLIT_TIMINGS", file_text.as_str())];
     for _ in 0..2 {
-        netsplit(&["run", "report", "--", "--color", "never"], &env).assert_exit(101);
+        run_specs("report", &[], &env).assert_exit(101);
     }
     let text = std::fs::read_to_string(&file).expect("the timings file is written");
     let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
@@ -249,18 +228,7 @@ fn timings_are_appended_one_line_per_test_that_ran() {
 #[test]
 fn a_run_of_one_scenario_counts_it_in_the_singular() {
     let name = "[unit] alpha::Alpha stays registered";
-    let run = netsplit(
-        &[
-            "run",
-            "roots/first",
-            "--",
-            "--color",
-            "never",
-            "--exact",
-            name,
-        ],
-        &[],
-    );
+    let run = run_specs("roots/first", &["--exact", name], &[]);
     run.assert_exit(0);
     let report = run.expect_report();
     assert!(

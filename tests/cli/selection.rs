@@ -2,7 +2,7 @@
 //! scenarios, `NETSPLIT_SPECS`, `NETSPLIT_TAGS`, outline rows, and runs that find
 //! nothing.
 
-use crate::support::{check_golden, netsplit};
+use crate::support::{check_golden, netsplit, run_specs};
 
 /// Every test of `tests/fixtures/report`, in the order the harness lists them.
 const REPORT_TESTS: [&str; 8] = [
@@ -50,18 +50,7 @@ fn the_list_holds_the_test_names_and_nothing_else_with_ignore_reasons_on_request
 #[test]
 fn an_exact_name_runs_only_that_scenario_even_beside_a_broken_file() {
     let name = "[unit] good::Agent stays registered";
-    let run = netsplit(
-        &[
-            "run",
-            "broken-and-good",
-            "--",
-            "--color",
-            "never",
-            "--exact",
-            name,
-        ],
-        &[],
-    );
+    let run = run_specs("broken-and-good", &["--exact", name], &[]);
     run.assert_exit(0);
     assert_eq!(run.tests(), [(name.to_string(), "ok".to_string())]);
     assert!(
@@ -81,19 +70,7 @@ fn an_exact_name_runs_only_that_scenario_even_beside_a_broken_file() {
 #[test]
 fn a_name_filter_runs_the_scenarios_whose_names_contain_it_and_skip_leaves_some_out() {
     let spark = "an agent cut off for longer than the timeouts is unreachable::Spark loses the task of an unreachable agent";
-    let run = netsplit(
-        &[
-            "run",
-            "report",
-            "--",
-            "--color",
-            "never",
-            "--test-threads",
-            "1",
-            "Spark loses",
-        ],
-        &[],
-    );
+    let run = run_specs("report", &["--test-threads", "1", "Spark loses"], &[]);
     run.assert_exit(0);
     assert_eq!(
         run.tests_with("ok"),
@@ -131,35 +108,11 @@ fn a_name_filter_runs_the_scenarios_whose_names_contain_it_and_skip_leaves_some_
 
 #[test]
 fn ignored_scenarios_run_only_when_asked() {
-    let only = netsplit(
-        &[
-            "run",
-            "report",
-            "--",
-            "--color",
-            "never",
-            "--test-threads",
-            "1",
-            "--ignored",
-        ],
-        &[],
-    );
+    let only = run_specs("report", &["--test-threads", "1", "--ignored"], &[]);
     only.assert_exit(0);
     assert_eq!(only.tests_with("ok"), [RATE_LIMITED, NO_REASON]);
     assert_eq!(only.tests().len(), 2, "{}", only.describe());
-    let all = netsplit(
-        &[
-            "run",
-            "report",
-            "--",
-            "--color",
-            "never",
-            "--test-threads",
-            "1",
-            "--include-ignored",
-        ],
-        &[],
-    );
+    let all = run_specs("report", &["--test-threads", "1", "--include-ignored"], &[]);
     all.assert_exit(101);
     let ran: Vec<String> = all.tests().into_iter().map(|(name, _)| name).collect();
     assert_eq!(ran, REPORT_TESTS);
@@ -174,19 +127,7 @@ fn ignored_scenarios_run_only_when_asked() {
 
 #[test]
 fn the_report_of_a_run_of_ignored_scenarios_shows_only_those() {
-    let run = netsplit(
-        &[
-            "run",
-            "report",
-            "--",
-            "--color",
-            "never",
-            "--test-threads",
-            "1",
-            "--ignored",
-        ],
-        &[],
-    );
+    let run = run_specs("report", &["--test-threads", "1", "--ignored"], &[]);
     run.assert_exit(0);
     let report = run.expect_report();
     assert!(
@@ -256,8 +197,9 @@ fn netsplit_tags_runs_only_the_scenarios_its_expression_selects() {
 
 #[test]
 fn a_malformed_netsplit_tags_fails_the_run_pointing_at_the_problem() {
-    let run = netsplit(
-        &["run", "roots/first", "--", "--color", "never"],
+    let run = run_specs(
+        "roots/first",
+        &[],
         &[("NETSPLIT_TAGS", "@reconciliation and")],
     );
     run.assert_exit(101);
@@ -278,7 +220,7 @@ fn a_malformed_netsplit_tags_fails_the_run_pointing_at_the_problem() {
 
 #[test]
 fn a_run_that_finds_no_scenarios_fails_and_says_where_it_looked() {
-    let empty = netsplit(&["run", "empty", "--", "--color", "never"], &[]);
+    let empty = run_specs("empty", &[], &[]);
     empty.assert_exit(101);
     assert_eq!(empty.tests_with("FAILED"), ["[unit] no scenarios found"]);
     assert_eq!(
@@ -300,7 +242,7 @@ fn a_run_that_finds_no_scenarios_fails_and_says_where_it_looked() {
         "{}",
         unmatched.describe()
     );
-    let missing = netsplit(&["run", "missing", "--", "--color", "never"], &[]);
+    let missing = run_specs("missing", &[], &[]);
     missing.assert_exit(101);
     assert_eq!(missing.tests_with("FAILED"), ["[unit] missing"]);
     assert!(
@@ -329,10 +271,7 @@ fn outline_rows_are_named_from_their_values_or_numbered_and_each_runs_alone() {
         ])
     );
     let row = "[unit] rows::Detection does not depend on the version [old 2: version=1.4]";
-    let alone = netsplit(
-        &["run", "outlines", "--", "--color", "never", "--exact", row],
-        &[],
-    );
+    let alone = run_specs("outlines", &["--exact", row], &[]);
     alone.assert_exit(0);
     assert_eq!(alone.tests(), [(row.to_string(), "ok".to_string())]);
     assert!(

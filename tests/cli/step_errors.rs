@@ -2,7 +2,7 @@
 //! step, a bad value, an unknown flag, an undeclared name. Each fails its own
 //! scenario with a message that says what is accepted.
 
-use crate::support::{check_golden, netsplit};
+use crate::support::{check_golden, run_specs};
 
 const FILE: &str = "step-errors/bad-steps.feature";
 
@@ -10,18 +10,7 @@ const FILE: &str = "step-errors/bad-steps.feature";
 /// message, checked against `tests/expected/step-errors/<golden>.txt`.
 fn failure_of(title: &str, golden: &str) -> String {
     let name = format!("[unit] bad-steps::{title}");
-    let run = netsplit(
-        &[
-            "run",
-            "step-errors",
-            "--",
-            "--color",
-            "never",
-            "--exact",
-            &name,
-        ],
-        &[],
-    );
+    let run = run_specs("step-errors", &["--exact", &name], &[]);
     run.assert_exit(101);
     assert_eq!(
         run.tests(),
@@ -180,18 +169,7 @@ fn the_help_of_a_bad_value_points_at_it_within_the_step_it_quotes() {
         ("A bad version", "2.x"),
     ] {
         let name = format!("[unit] bad-steps::{title}");
-        let run = netsplit(
-            &[
-                "run",
-                "step-errors",
-                "--",
-                "--color",
-                "never",
-                "--exact",
-                &name,
-            ],
-            &[],
-        );
+        let run = run_specs("step-errors", &["--exact", &name], &[]);
         let message = run.failure(&name);
         // "in `{duration}` at column N of the step `When 80 parsecs pass`, ..."
         let help = message

@@ -57,6 +57,14 @@ pub fn netsplit(args: &[&str], env: &[(&str, &str)]) -> Run {
     netsplit_in(&fixtures(), args, env)
 }
 
+/// Runs `netsplit run PATH -- --color never LIBTEST...` in the fixtures directory:
+/// the spec files under `path`, with plain output and these libtest arguments.
+pub fn run_specs(path: &str, libtest: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut args = vec!["run", path, "--", "--color", "never"];
+    args.extend_from_slice(libtest);
+    netsplit(&args, env)
+}
+
 /// Runs `netsplit ARGS` in `dir` with these variables set (and no other netsplit ones).
 pub fn netsplit_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_netsplit"));

@@ -128,16 +128,23 @@ fn a_late_pong_resets_the_miss_counter(mut cluster: Cluster) {
     pretty_assertions::assert_eq!(metric(&cluster, "master/slave_unreachable_scheduled"), 0);
 }
 
-#[rstest]
-fn a_pong_while_waiting_for_a_rate_limit_permit_cancels_the_transition() {
+/// Agents "a1" and "a2" cut off at once under a rate limit of one removal per
+/// 10 minutes.
+fn two_agents_cut_off_under_a_rate_limit() -> Cluster {
     let mut c = cluster_with("1.12", |b| {
         b.agent("a2")
             .master_flag("agent_removal_rate_limit", "1/10mins")
             .unwrap();
     });
-    // Both agents fail at once; a2's transition waits 10 minutes for a permit.
     c.partition("a1").unwrap();
     c.partition("a2").unwrap();
+    c
+}
+
+#[rstest]
+fn a_pong_while_waiting_for_a_rate_limit_permit_cancels_the_transition() {
+    // Both agents fail at once; a2's transition waits 10 minutes for a permit.
+    let mut c = two_agents_cut_off_under_a_rate_limit();
     c.advance(secs(100));
     c.heal("a2").unwrap();
     c.advance(secs(60));
@@ -151,13 +158,7 @@ fn a_pong_while_waiting_for_a_rate_limit_permit_cancels_the_transition() {
 
 #[rstest]
 fn rate_limited_transitions_are_spaced_by_the_limit() {
-    let mut c = cluster_with("1.12", |b| {
-        b.agent("a2")
-            .master_flag("agent_removal_rate_limit", "1/10mins")
-            .unwrap();
-    });
-    c.partition("a1").unwrap();
-    c.partition("a2").unwrap();
+    let mut c = two_agents_cut_off_under_a_rate_limit();
     c.advance(Duration::from_mins(30));
     let times: Vec<Instant> = c
         .trace()

@@ -762,6 +762,16 @@ impl Master {
         });
     }
 
+    /// Sends `ShutdownMessage` with `message` to the agent process on `to`.
+    fn shutdown(&mut self, to: &str, message: &str) {
+        self.send(
+            to,
+            Message::Shutdown {
+                message: message.to_string(),
+            },
+        );
+    }
+
     fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
@@ -915,12 +925,7 @@ impl Master {
             );
         }
         if self.down_machines.contains(&host) {
-            self.send(
-                &host,
-                Message::Shutdown {
-                    message: "Machine is `DOWN`".to_string(),
-                },
-            );
+            self.shutdown(&host, "Machine is `DOWN`");
             return;
         }
         // The agent chose its ID (its host and incarnation); the master admits it.
@@ -1404,22 +1409,12 @@ impl Master {
         }
         // Rule E1.4 / J5.
         if self.registry.is_gone(&agent) {
-            self.send(
-                from,
-                Message::Shutdown {
-                    message: "Agent has been marked gone".to_string(),
-                },
-            );
+            self.shutdown(from, "Agent has been marked gone");
             return;
         }
         // Rule E1.5.
         if self.down_machines.contains(&agent.host) {
-            self.send(
-                from,
-                Message::Shutdown {
-                    message: "Machine is `DOWN`".to_string(),
-                },
-            );
+            self.shutdown(from, "Machine is `DOWN`");
             return;
         }
         // Rule E2(a): still registered.
@@ -1429,12 +1424,7 @@ impl Master {
         }
         // Rule E7 (<= 1.0): a removed agent is shut down.
         if !self.version.has_unreachable() && self.removed.contains(&agent) {
-            self.send(
-                from,
-                Message::Shutdown {
-                    message: "Agent attempted to re-register after removal".to_string(),
-                },
-            );
+            self.shutdown(from, "Agent attempted to re-register after removal");
             return;
         }
         // Rule E2(b): recovered after failover.
@@ -1748,12 +1738,7 @@ impl Master {
             self.metrics.increment("master/invalid_status_updates");
             let removed = self.removed.iter().find(|a| a.host == from).cloned();
             if !self.version.has_unreachable() && removed.is_some() {
-                self.send(
-                    from,
-                    Message::Shutdown {
-                        message: "Status update from unknown agent".to_string(),
-                    },
-                );
+                self.shutdown(from, "Status update from unknown agent");
             }
             self.push_fact(Fact::StatusUpdateDropped {
                 agent: removed.unwrap_or(AgentId {
@@ -2210,12 +2195,7 @@ impl Master {
         if !self.agents.contains_key(agent) || self.removing.contains(agent) {
             return;
         }
-        self.send(
-            &agent.host,
-            Message::Shutdown {
-                message: cause.to_string(),
-            },
-        );
+        self.shutdown(&agent.host, cause);
         self.remove_agent(
             agent,
             cause.to_string(),
@@ -2237,12 +2217,7 @@ impl Master {
                 self.down_machines.insert(host.clone());
                 if let Some(agent) = self.registered_on(&host).cloned() {
                     let message = "Operator initiated 'Machine DOWN'".to_string();
-                    self.send(
-                        &host,
-                        Message::Shutdown {
-                            message: message.clone(),
-                        },
-                    );
+                    self.shutdown(&host, &message);
                     self.remove_agent(&agent, message, None);
                 }
                 self.push_fact(Fact::OperatorResponse {
@@ -2314,12 +2289,7 @@ impl Master {
         let message = "Agent has been marked gone";
         if self.agents.contains_key(&agent) {
             // Rule J2.
-            self.send(
-                &agent.host,
-                Message::Shutdown {
-                    message: message.to_string(),
-                },
-            );
+            self.shutdown(&agent.host, message);
             self.remove_agent_tasks(&agent, None, Reason::AgentRemoved, message, false);
             self.forget_agent(&agent);
             self.send_agent_lost(&agent);

@@ -211,6 +211,20 @@ impl MesosWorld {
         Ok(cluster)
     }
 
+    /// The cluster for a Then step about the agent on `host`, which must be declared.
+    fn look_at(&mut self, host: &str) -> Result<&Cluster, StepError> {
+        let cluster = self.look()?;
+        if cluster.agent(host).is_none() {
+            return Err(unknown_agent(host));
+        }
+        Ok(cluster)
+    }
+
+    /// The agent on `host`, for a Then step.
+    fn look_at_agent(&mut self, host: &str) -> Result<&crate::model::Agent, StepError> {
+        self.look()?.agent(host).ok_or_else(|| unknown_agent(host))
+    }
+
     fn cluster(&self) -> &Cluster {
         match &self.phase {
             Phase::Running(cluster) => cluster,
@@ -1014,10 +1028,7 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
             "\"spark\" receives TASK_LOST for every task on agent \"a1\"",
             |w, a| {
                 let (framework, state, host) = (a.name(0), a.state(1), a.name(2));
-                w.look()?;
-                if w.cluster().agent(host).is_none() {
-                    return Err(unknown_agent(host));
-                }
+                w.look_at(host)?;
                 let tasks: Vec<String> = w
                     .task_framework
                     .iter()
@@ -1235,8 +1246,7 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
         .table(TableUse::Required(&["metric", "value"]));
     b.then("agent {name} is shut down", "agent \"a1\" is shut down", |w, a| {
         let host = a.name(0);
-        w.look()?;
-        let agent = w.cluster().agent(host).ok_or_else(|| unknown_agent(host))?;
+        let agent = w.look_at_agent(host)?;
         StepError::check_eq(
             format!("agent \"{host}\" is not shut down"),
             &"Terminated".to_string(),
@@ -1278,8 +1288,7 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
     )
     .then("agent {name} runs no tasks", "agent \"a1\" runs no tasks", |w, a| {
         let host = a.name(0);
-        w.look()?;
-        let agent = w.cluster().agent(host).ok_or_else(|| unknown_agent(host))?;
+        let agent = w.look_at_agent(host)?;
         let tasks: Vec<String> = agent.running_tasks().into_iter().cloned().collect();
         StepError::check_eq(format!("agent \"{host}\" still runs tasks"), &Vec::<String>::new(), &tasks)
     })
@@ -1288,10 +1297,7 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
         "task \"t1\" is killed on agent \"a1\"",
         |w, a| {
             let (task, host) = (a.name(0), a.name(1));
-            w.look()?;
-            if w.cluster().agent(host).is_none() {
-                return Err(unknown_agent(host));
-            }
+            w.look_at(host)?;
             let killed = agent_facts(w.cluster(), host)
                 .any(|f| matches!(f, Fact::AgentTaskKilled { task: t, .. } if t == task));
             if killed {
@@ -1308,10 +1314,7 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
         "agent \"a1\" is not told to shut down",
         |w, a| {
             let host = a.name(0);
-            w.look()?;
-            if w.cluster().agent(host).is_none() {
-                return Err(unknown_agent(host));
-            }
+            w.look_at(host)?;
             let told: Vec<String> = agent_facts(w.cluster(), host)
                 .filter_map(|f| match f {
                     Fact::AgentShutDown { message, .. } => Some(message.clone()),
@@ -1330,10 +1333,7 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
         "agent \"a1\" has not given up on the master",
         |w, a| {
             let host = a.name(0);
-            w.look()?;
-            if w.cluster().agent(host).is_none() {
-                return Err(unknown_agent(host));
-            }
+            w.look_at(host)?;
             let gave_up: Vec<String> = w
                 .cluster()
                 .trace()
@@ -1363,10 +1363,7 @@ fn then_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
         "agent \"a1\" has given up on the master",
         |w, a| {
             let host = a.name(0);
-            w.look()?;
-            if w.cluster().agent(host).is_none() {
-                return Err(unknown_agent(host));
-            }
+            w.look_at(host)?;
             let gave_up = agent_facts(w.cluster(), host)
                 .any(|f| matches!(f, Fact::AgentGaveUpOnMaster { .. }));
             if gave_up {
@@ -1460,8 +1457,7 @@ fn on_agent(w: &MesosWorld, task: &str, host: &str) -> bool {
 }
 
 fn running(w: &mut MesosWorld, host: &str, task: &str, expected: bool) -> Result<(), StepError> {
-    w.look()?;
-    let agent = w.cluster().agent(host).ok_or_else(|| unknown_agent(host))?;
+    let agent = w.look_at_agent(host)?;
     let runs = agent.running_tasks().iter().any(|t| *t == task);
     if runs == expected {
         return Ok(());
@@ -1537,10 +1533,7 @@ fn lost_count(
     host: &str,
     in_window: bool,
 ) -> Result<(usize, String), StepError> {
-    w.look()?;
-    if w.cluster().agent(host).is_none() {
-        return Err(unknown_agent(host));
-    }
+    w.look_at(host)?;
     let received = if in_window {
         w.window(framework)?
     } else {
@@ -1574,10 +1567,7 @@ fn partition_began(w: &MesosWorld, host: &str) -> Result<Instant, StepError> {
 }
 
 fn marked_unreachable(w: &mut MesosWorld, host: &str) -> Result<Vec<Instant>, StepError> {
-    let cluster = w.look()?;
-    if cluster.agent(host).is_none() {
-        return Err(unknown_agent(host));
-    }
+    let cluster = w.look_at(host)?;
     Ok(cluster
         .trace()
         .iter()

@@ -845,28 +845,20 @@ impl Cluster {
                 ..
             } | super::message::Message::Pong { .. }
         );
-        if heartbeat {
-            let copy = message.clone();
-            match self
-                .network
-                .send(self.now, from.clone(), to.clone(), message)
-            {
-                Sent::Queued => self.heartbeats += 1,
-                Sent::Dropped(why) => self.record(TraceEvent::Dropped {
-                    from,
-                    to,
-                    message: copy,
-                    why,
-                }),
-            }
-            return;
-        }
+        let sent = if heartbeat {
+            None
+        } else {
+            Some(message.clone())
+        };
         match self
             .network
-            .send(self.now, from.clone(), to.clone(), message.clone())
+            .send(self.now, from.clone(), to.clone(), message)
         {
-            Sent::Queued => self.record(TraceEvent::Sent { from, to, message }),
-            Sent::Dropped(why) => self.record(TraceEvent::Dropped {
+            Sent::Queued => match sent {
+                Some(message) => self.record(TraceEvent::Sent { from, to, message }),
+                None => self.heartbeats += 1,
+            },
+            Sent::Dropped { message, why } => self.record(TraceEvent::Dropped {
                 from,
                 to,
                 message,

@@ -45,11 +45,11 @@ pub struct InFlight {
     pub message: Message,
 }
 
-/// The outcome of sending a message.
+/// The outcome of sending a message: a lost message comes back with why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Sent {
     Queued,
-    Dropped(String),
+    Dropped { message: Message, why: String },
 }
 
 /// What carries messages between the master and its agents.
@@ -248,10 +248,12 @@ impl Network {
         if let Some(rules) = self.links.get_mut(&key) {
             let kind = message.kind();
             if rules.cut {
-                return Sent::Dropped("partitioned".to_string());
+                let why = "partitioned".to_string();
+                return Sent::Dropped { message, why };
             }
             if rules.drop_kinds.contains(&kind) {
-                return Sent::Dropped(format!("{kind} messages are dropped"));
+                let why = format!("{kind} messages are dropped");
+                return Sent::Dropped { message, why };
             }
             if let Some(n) = rules.drop_next.get_mut(&kind) {
                 *n -= 1;
@@ -259,7 +261,8 @@ impl Network {
                     rules.drop_next.remove(&kind);
                 }
                 self.tidy();
-                return Sent::Dropped(format!("the next {kind} was dropped"));
+                let why = format!("the next {kind} was dropped");
+                return Sent::Dropped { message, why };
             }
         }
         self.wire.put(now, InFlight { from, to, message });

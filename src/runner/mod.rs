@@ -222,7 +222,11 @@ impl<W: World + 'static> Harness<W> {
                     continue;
                 }
             };
-            let (scenarios, diagnostics) = crate::spec::load(&text);
+            let crate::spec::Loaded {
+                title,
+                scenarios,
+                diagnostics,
+            } = crate::spec::load_file(&text);
             if !diagnostics.is_empty() {
                 let rendered: Vec<String> = diagnostics
                     .iter()
@@ -242,10 +246,7 @@ impl<W: World + 'static> Harness<W> {
                 );
                 continue;
             }
-            let feature = crate::spec::parse(&text)
-                .feature
-                .map(|f| f.title)
-                .unwrap_or_default();
+            let feature = title.unwrap_or_default();
             let shared_file = Arc::new((file.display.clone(), text));
             for scenario in scenarios {
                 let tag_names: Vec<&str> = scenario.tags.iter().map(|t| t.name.as_str()).collect();

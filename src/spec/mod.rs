@@ -31,6 +31,22 @@ pub use parser::parse;
 /// Parses and expands a spec file. The file is usable only if the diagnostics (all of
 /// them, sorted by position) are empty; the scenarios are whatever could be recovered.
 pub fn load(source: &str) -> (Vec<Scenario>, Vec<Diagnostic>) {
+    let loaded = load_file(source);
+    (loaded.scenarios, loaded.diagnostics)
+}
+
+/// A parsed and expanded spec file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    /// The feature's title, when the file has a feature.
+    pub title: Option<String>,
+    pub scenarios: Vec<Scenario>,
+    /// Every problem of the file, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// [`load`], keeping the feature's title.
+pub fn load_file(source: &str) -> Loaded {
     let parsed = parse(source);
     let mut diagnostics = parsed.diagnostics;
     let scenarios = match &parsed.feature {
@@ -42,7 +58,11 @@ pub fn load(source: &str) -> (Vec<Scenario>, Vec<Diagnostic>) {
         None => Vec::new(),
     };
     diagnostics.sort_by_key(|d| d.span);
-    (scenarios, diagnostics)
+    Loaded {
+        title: parsed.feature.map(|f| f.title),
+        scenarios,
+        diagnostics,
+    }
 }
 
 #[cfg(test)]

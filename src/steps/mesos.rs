@@ -104,12 +104,7 @@ impl World for MesosWorld {
 
     fn timeline(&self) -> Vec<String> {
         match &self.phase {
-            Phase::Running(cluster) => cluster
-                .trace()
-                .iter()
-                .filter(|e| !is_routine(&e.event))
-                .map(|e| e.to_string())
-                .collect(),
+            Phase::Running(cluster) => cluster.trace().iter().map(|e| e.to_string()).collect(),
             _ => Vec::new(),
         }
     }
@@ -120,22 +115,6 @@ impl World for MesosWorld {
             _ => None,
         }
     }
-}
-
-/// Answered pings are the heartbeat of a healthy cluster: the timeline leaves them
-/// out so that what changed stands out.
-fn is_routine(event: &TraceEvent) -> bool {
-    use crate::model::Message;
-    matches!(
-        event,
-        TraceEvent::Sent {
-            message: Message::Ping {
-                connected: true,
-                ..
-            } | Message::Pong { .. },
-            ..
-        }
-    )
 }
 
 impl MesosWorld {

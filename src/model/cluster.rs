@@ -575,7 +575,7 @@ impl Cluster {
         self.events += 1;
         if self.events > self.event_limit {
             self.runaway = Some(format!(
-                "the scenario exceeded its bound of {} model events at {}; it is probably stuck in a loop (raise the bound or shorten the scenario)",
+                "the scenario exceeded its bound of {} model events at {}; it is probably stuck in a loop",
                 self.event_limit, self.now
             ));
         }

@@ -811,13 +811,15 @@ fn random_scenario(seed: u64, fast_forward: bool) -> (Vec<String>, Vec<String>, 
 
 #[rstest]
 fn fast_forwarding_heartbeats_changes_nothing_but_speed(
-    #[values(0, 5, 10, 15, 20, 25, 30, 35)] first_seed: u64,
+    #[values(
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+        25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39
+    )]
+    seed: u64,
 ) {
-    for seed in first_seed..first_seed + 5 {
-        let slow = random_scenario(seed, false);
-        let fast = random_scenario(seed, true);
-        pretty_assertions::assert_eq!(slow, fast, "seed {seed}");
-    }
+    let slow = random_scenario(seed, false);
+    let fast = random_scenario(seed, true);
+    pretty_assertions::assert_eq!(slow, fast, "seed {seed}");
 }
 
 #[test]

@@ -131,22 +131,52 @@ mod tests {
         }
     }
 
-    #[test]
-    fn no_prefix_of_a_spec_file_makes_the_parser_panic() {
-        let broken = "@integraton @\nFeatur: x\n  Scenaro: <a>\n    Gven <b>\n    | a | \\| é\n    \"\"\"j\n  Examples:\n   | b |\n";
-        // Every prefix of the broken file; every third of the (longer) examples.
-        for (end, _) in broken.char_indices() {
-            check_no_panic(&broken[..end]);
-        }
-        for source in [DETECTION, LEGACY, PARTITION_AWARE] {
-            for (end, _) in source.char_indices().step_by(3) {
-                check_no_panic(&source[..end]);
-            }
-        }
+    /// Where to cut `source` for the prefix check: every character of the first line, of
+    /// the last line and around every line break (where the parser changes state), and
+    /// every 17th character in between. Parsing is linear, so this keeps the check at a
+    /// few hundred parses instead of one per character, which is quadratic.
+    fn cut_points(source: &str) -> Vec<usize> {
+        let boundaries: Vec<usize> = source.char_indices().map(|(i, _)| i).collect();
+        let first_line_end = source.find('\n').unwrap_or(source.len());
+        let last_line_start = source.trim_end().rfind('\n').unwrap_or(0);
+        boundaries
+            .iter()
+            .enumerate()
+            .filter(|&(k, &i)| {
+                let near_break = boundaries[k.saturating_sub(2)..(k + 3).min(boundaries.len())]
+                    .iter()
+                    .any(|&j| source[j..].starts_with(['\n', '\r']));
+                i <= first_line_end || i >= last_line_start || near_break || k % 17 == 0
+            })
+            .map(|(_, &i)| i)
+            .chain([source.len()])
+            .collect()
     }
 
     #[test]
-    fn random_lines_of_gherkin_fragments_never_make_the_parser_panic() {
+    fn cut_points_take_every_line_break_and_both_ends() {
+        let source = "Feature: x\n  Scenario: a long line to cut sparsely\n    Given y\n";
+        let cuts = cut_points(source);
+        for must in [0, 5, 10, 11, source.len() - 3, source.len()] {
+            assert!(cuts.contains(&must), "no cut at {must}: {cuts:?}");
+        }
+        assert!(cuts.len() < source.len(), "{} cuts", cuts.len());
+    }
+
+    #[test_case("@integraton @\nFeatur: x\n  Scenaro: <a>\n    Gven <b>\n    | a | \\| é\n    \"\"\"j\n  Examples:\n   | b |\n" ; "a broken file")]
+    #[test_case(DETECTION ; "the detection example")]
+    #[test_case(LEGACY ; "the legacy example")]
+    #[test_case(PARTITION_AWARE ; "the partition aware example")]
+    fn no_prefix_of_a_spec_file_makes_the_parser_panic(source: &str) {
+        for end in cut_points(source) {
+            check_no_panic(&source[..end]);
+        }
+    }
+
+    #[rstest::rstest]
+    fn random_lines_of_gherkin_fragments_never_make_the_parser_panic(
+        #[values(0, 1, 2, 3)] batch: u64,
+    ) {
         const FRAGMENTS: [&str; 24] = [
             "Feature:",
             "Rule:",
@@ -174,14 +204,14 @@ mod tests {
             "\u{feff}",
         ];
         // A fixed linear congruential generator: the same inputs on every run.
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d ^ batch;
         let mut next = move || {
             state = state
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             usize::try_from(state >> 33).unwrap_or(0)
         };
-        for _ in 0..1_000 {
+        for _ in 0..250 {
             let length = next() % 40;
             let source: String = (0..length)
                 .map(|_| FRAGMENTS[next() % FRAGMENTS.len()])

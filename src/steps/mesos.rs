@@ -97,7 +97,7 @@ impl World for MesosWorld {
         if let Phase::Running(cluster) = &self.phase
             && let Some(why) = cluster.runaway()
         {
-            return Err(StepError::failed(why.to_string()));
+            return Err(runaway(why));
         }
         Ok(())
     }
@@ -183,7 +183,7 @@ impl MesosWorld {
         self.in_then_block = true;
         cluster.settle();
         if let Some(why) = cluster.runaway() {
-            return Err(StepError::failed(why.to_string()));
+            return Err(runaway(why));
         }
         Ok(cluster)
     }
@@ -297,6 +297,13 @@ fn parse_message_kind(text: &str) -> Result<Value, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A scenario that ran past its bound of model events, with what to do about it.
+fn runaway(why: &str) -> StepError {
+    StepError::failed(format!(
+        "{why}\nhelp: shorten the scenario, or raise the bound with `Given a scenario may run at most 5000000 model events`"
+    ))
+}
+
 /// The registry of every Mesos step, ready for users to [`Registry::extend`].
 pub fn registry() -> Registry<MesosWorld> {
     let builder = Registry::<MesosWorld>::builder()
@@ -356,6 +363,18 @@ fn given_steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
             w.setup()?
                 .agent_flag(a.word(0), a.word(1))
                 .map_err(|e| StepError::failed(e.to_string()))?;
+            Ok(())
+        },
+    )
+    .given(
+        "a scenario may run at most {int} model events",
+        "a scenario may run at most 5000000 model events",
+        |w, a| {
+            let bound = u64::try_from(a.int(0))
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| StepError::failed("the bound must be a whole number of at least 1"))?;
+            w.setup()?.event_limit(bound);
             Ok(())
         },
     )

@@ -128,12 +128,12 @@ fn a_runaway_scenario_fails_with_a_clear_message_instead_of_hanging() {
     assert_eq!(run.tests_with("FAILED"), [name]);
     let message = run.failure(name);
     assert!(
-        message.contains("the scenario exceeded its bound of 1000000 model events at ")
-            && message.contains("it is probably stuck in a loop"),
+        message.contains("the scenario exceeded its bound of 20000 model events at ")
+            && message.contains("it is probably stuck in a loop\nhelp: shorten the scenario, or raise the bound with `Given a scenario may run at most "),
         "{message}"
     );
     assert!(
-        message.contains("    step: When 104 weeks pass\n      at: runaway/year.feature:8\n"),
+        message.contains("    step: When 104 weeks pass\n      at: runaway/year.feature:12\n"),
         "{message}"
     );
 }
@@ -145,7 +145,7 @@ fn a_runaway_scenario_is_blamed_on_the_step_that_ran_away() {
     run.assert_exit(101);
     let message = run.failure(name);
     assert!(
-        message.contains("    step: When 104 weeks pass\n      at: runaway/year.feature:11\n"),
+        message.contains("    step: When 104 weeks pass\n      at: runaway/year.feature:15\n"),
         "the failure names the step that exceeded the bound\n{message}"
     );
 }

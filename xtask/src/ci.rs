@@ -10,7 +10,8 @@
 //! 5. doctests: `cargo test --workspace --doc` (not part of the pyramid)
 //! 6. examples: `cargo run --example <name>` for every `examples/*.rs`; each must exit 0
 //! 7. docs: `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps`
-//! 8. pyramid: the shape and budgets, from the times of step 4 (no second run)
+//! 8. pyramid: the shape and budgets, from the times of step 4; a test over half its budget
+//!    there is first timed again alone (`alone_runs` in `.config/pyramid.toml`)
 //!
 //! The test binaries are built once (step 3) and step 4 reuses them, whichever runner runs them.
 
@@ -21,7 +22,7 @@ use anyhow::{Result, bail};
 use crate::cargo::{self, TestBinary, Workspace};
 use crate::pyramid::{self, Config, Inventory, Tier, human};
 use crate::run::{self, Output, Runner};
-use crate::suite;
+use crate::{retime, suite};
 
 /// What the steps hand on to the ones after them.
 #[derive(Default)]
@@ -63,7 +64,11 @@ const STEPS: &[Step] = &[
         "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps",
         docs,
     ),
-    ("pyramid", "the test pyramid, from the tests' run", pyramid),
+    (
+        "pyramid",
+        "the test pyramid, from the tests' run; slow tests timed again alone",
+        pyramid,
+    ),
 ];
 
 /// The task's entry point.
@@ -232,8 +237,9 @@ fn docs(_: &mut State) -> Result<()> {
 }
 
 fn pyramid(state: &mut State) -> Result<()> {
-    let (Some(config), Some(inventory)) = (&state.config, &state.inventory) else {
+    let (Some(config), Some(inventory)) = (&state.config, &mut state.inventory) else {
         bail!("the build step did not run");
     };
-    pyramid::report(inventory, config, false, &[])
+    let failed = retime::retime(&state.binaries, inventory, config, Output::Stdout)?;
+    pyramid::report(inventory, config, false, &failed)
 }

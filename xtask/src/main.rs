@@ -5,7 +5,8 @@
 //! - [`pyramid`]: `cargo xtask pyramid`, the test pyramid: counted, timed, drawn, checked.
 //!
 //! They share [`cargo`] (running cargo, finding the test binaries), [`suite`] (listing and
-//! tiering every test) and [`run`] (running tiers and timing each test).
+//! tiering every test), [`run`] (running tiers and timing each test) and [`retime`] (timing
+//! the slow ones again, alone, before the budgets judge them).
 //!
 //! xtask works on the cargo workspace around the current directory and reads that
 //! workspace's `.config/pyramid.toml`, so it can check other projects as well. It needs
@@ -17,6 +18,7 @@ mod ci;
 mod json;
 mod junit;
 mod pyramid;
+mod retime;
 mod run;
 mod suite;
 mod test;

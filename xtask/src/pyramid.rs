@@ -29,7 +29,7 @@ pub use inventory::{Ignore, Inventory, Isolation, Test, Tier, Time, TimingSource
 
 use crate::cargo::{self, Workspace};
 use crate::run::{self, Output, Runner};
-use crate::suite;
+use crate::{retime, suite};
 
 const USAGE: &str = "usage: cargo xtask pyramid [--format text|json] [--no-run]";
 
@@ -76,6 +76,7 @@ pub fn main(args: &[String]) -> Result<()> {
         )?;
         output.line(&outcome.closing_line());
         failed = outcome.failures;
+        failed.extend(retime::retime(&binaries, &mut inventory, &config, output)?);
     }
     report(&inventory, &config, format_json, &failed)
 }

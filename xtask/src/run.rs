@@ -547,7 +547,7 @@ fn timings_path(workspace: &Workspace, binary: &TestBinary, tier: Tier) -> PathB
 }
 
 /// The text without ANSI colour sequences (`ESC [ ... m`).
-fn strip_ansi(text: &str) -> String {
+pub fn strip_ansi(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {

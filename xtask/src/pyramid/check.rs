@@ -7,12 +7,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-use super::{Config, Ignore, Inventory, Tier, human};
+use super::{Config, Ignore, Inventory, Tier, Time, human};
 
-/// What the check found. The pyramid is sound when `failures` is empty.
+/// What the check found. The pyramid is sound when `failures` is empty; `warnings` never
+/// break it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
     pub failures: Vec<Failure>,
+    pub warnings: Vec<Warning>,
     /// Whether budgets could be checked: false when no test has a time.
     pub budgets_checked: bool,
 }
@@ -32,12 +34,13 @@ pub enum Failure {
     E2eOverCeiling { share: f64, ceiling: f64 },
     /// More integration tests than unit tests.
     IceCreamCone { unit: usize, integration: usize },
-    /// A test took longer than its tier's budget. When `averaged`, `test` names the binary
-    /// whose tests averaged over the budget, since it cannot tell which one was slow.
+    /// A test took longer than its tier's budget: alone, when it was run alone (see
+    /// [`Time::judged`]). When `averaged`, `test` names the binary whose tests averaged over
+    /// the budget, since it cannot tell which one was slow.
     OverBudget {
         tier: Tier,
         test: String,
-        time: Duration,
+        time: Time,
         budget: Duration,
         averaged: bool,
     },
@@ -78,7 +81,7 @@ impl fmt::Display for Failure {
             } => write!(
                 f,
                 "`{test}` ({tier}) took {}, over the {tier} budget of {}: {}",
-                human(*time),
+                took(time),
                 human(*budget),
                 hint(*tier)
             ),
@@ -92,7 +95,7 @@ impl fmt::Display for Failure {
                 f,
                 "the {tier} tests of `{test}` took {} each on average, over the {tier} budget of {}: {}; \
                  install cargo-nextest to see which test is slow",
-                human(*time),
+                human(time.duration),
                 human(*budget),
                 hint(*tier)
             ),
@@ -116,6 +119,51 @@ impl fmt::Display for Failure {
                 )
             }
         }
+    }
+}
+
+/// A test whose time is within its tier's budget but over half of it: a drift to watch
+/// before it breaks the pyramid.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Warning {
+    NearBudget {
+        tier: Tier,
+        test: String,
+        time: Time,
+        budget: Duration,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::NearBudget {
+                tier,
+                test,
+                time,
+                budget,
+            } => write!(
+                f,
+                "`{test}` ({tier}) took {}, over half the {tier} budget of {}",
+                took(time),
+                human(*budget)
+            ),
+        }
+    }
+}
+
+/// A test's time as the verdict judged it: `118ms in the suite, 41ms alone (fastest of 3
+/// runs)` when it was run alone, else its suite time.
+fn took(time: &Time) -> String {
+    match time.alone {
+        Some(alone) => format!(
+            "{} in the suite, {} alone (fastest of {} run{})",
+            human(time.duration),
+            human(alone.fastest),
+            alone.runs,
+            if alone.runs == 1 { "" } else { "s" }
+        ),
+        None => human(time.duration),
     }
 }
 
@@ -162,22 +210,28 @@ pub fn check(inventory: &Inventory, config: &Config) -> Verdict {
     }
 
     // Averaged times are the same for every test of a binary: report the binary once.
-    let mut averaged: BTreeMap<(Tier, &str), Duration> = BTreeMap::new();
+    let mut averaged: BTreeMap<(Tier, &str), Time> = BTreeMap::new();
+    let mut warnings = Vec::new();
     for test in inventory.tests.iter().filter(|t| t.ignore.is_none()) {
         let Some(time) = test.time else { continue };
         let budget = config.budget(test.tier);
-        if time.duration <= budget {
+        if time.judged() <= budget / 2 {
             continue;
         }
-        if time.averaged {
-            averaged
-                .entry((test.tier, &test.binary))
-                .or_insert(time.duration);
+        if time.judged() <= budget {
+            warnings.push(Warning::NearBudget {
+                tier: test.tier,
+                test: test.name.clone(),
+                time,
+                budget,
+            });
+        } else if time.averaged && time.alone.is_none() {
+            averaged.entry((test.tier, &test.binary)).or_insert(time);
         } else {
             failures.push(Failure::OverBudget {
                 tier: test.tier,
                 test: test.name.clone(),
-                time: time.duration,
+                time,
                 budget,
                 averaged: false,
             });
@@ -207,21 +261,23 @@ pub fn check(inventory: &Inventory, config: &Config) -> Verdict {
     let budgets_checked = inventory.tests.iter().any(|t| t.time.is_some());
     Verdict {
         failures,
+        warnings,
         budgets_checked,
     }
 }
 
 /// The one-line summary of a sound pyramid: each limit and where the suite stands.
-pub fn ok_line(inventory: &Inventory, config: &Config) -> String {
+pub fn ok_line(inventory: &Inventory, config: &Config, verdict: &Verdict) -> String {
     let share = |tier| {
         inventory
             .share(tier)
             .map_or("-".to_owned(), |s| format!("{s:.1}%"))
     };
-    let budgets = if inventory.tests.iter().any(|t| t.time.is_some()) {
-        "no test over budget"
-    } else {
-        "budgets not checked (no test ran)"
+    let budgets = match (verdict.budgets_checked, verdict.warnings.len()) {
+        (false, _) => "budgets not checked (no test ran)".to_owned(),
+        (true, 0) => "no test over budget".to_owned(),
+        (true, 1) => "no test over budget (1 near it)".to_owned(),
+        (true, n) => format!("no test over budget ({n} near it)"),
     };
     format!(
         "pyramid ok: unit {} >= {}%, e2e {} <= {}%, {budgets}, no reasonless ignore",
@@ -291,11 +347,12 @@ mod tests {
             verdict,
             Verdict {
                 failures: vec![],
+                warnings: vec![],
                 budgets_checked: true
             }
         );
         assert_eq!(
-            ok_line(&healthy(), &config),
+            ok_line(&healthy(), &config, &verdict),
             "pyramid ok: unit 90.0% >= 70%, e2e 2.0% <= 10%, no test over budget, no reasonless ignore"
         );
     }
@@ -357,6 +414,85 @@ mod tests {
                 "`netsplit::test_3` (unit) took 250ms, over the unit budget of 100ms: \
               move slow logic behind the simulator (virtual time, no sleeping, no I/O) or the test to a slower tier"
             ]
+        );
+    }
+
+    #[test]
+    fn a_test_slow_in_the_suite_but_quick_alone_passes_the_budget() {
+        let mut noisy = healthy();
+        noisy.tests[3].time = Some(
+            Time::measured(Duration::from_millis(118)).with_alone(Duration::from_millis(41), 3),
+        );
+        let verdict = check(&noisy, &Config::default());
+        assert_eq!(verdict.failures, vec![]);
+        assert_eq!(verdict.warnings, vec![]);
+    }
+
+    #[test]
+    fn a_test_that_stays_over_budget_alone_fails_with_both_figures() {
+        let mut slow = healthy();
+        slow.tests[3].time = Some(
+            Time::measured(Duration::from_millis(420)).with_alone(Duration::from_millis(301), 3),
+        );
+        assert_eq!(
+            messages(&slow, &Config::default()),
+            [
+                "`netsplit::test_3` (unit) took 420ms in the suite, 301ms alone (fastest of 3 runs), \
+              over the unit budget of 100ms: \
+              move slow logic behind the simulator (virtual time, no sleeping, no I/O) or the test to a slower tier"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_test_over_half_its_budget_alone_is_a_warning_that_keeps_the_pyramid_sound() {
+        let mut drifting = healthy();
+        drifting.tests[5].time = Some(
+            Time::measured(Duration::from_millis(118)).with_alone(Duration::from_millis(61), 1),
+        );
+        let config = Config::default();
+        let verdict = check(&drifting, &config);
+        assert!(verdict.is_ok());
+        assert_eq!(
+            verdict
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [
+                "`netsplit::test_5` (unit) took 118ms in the suite, 61ms alone (fastest of 1 run), \
+              over half the unit budget of 100ms"
+            ]
+        );
+        assert_eq!(
+            ok_line(&drifting, &config, &verdict),
+            "pyramid ok: unit 90.0% >= 70%, e2e 2.0% <= 10%, no test over budget (1 near it), no reasonless ignore"
+        );
+    }
+
+    #[test]
+    fn a_test_at_half_its_budget_is_not_yet_near_it() {
+        let mut half = healthy();
+        half.tests[0].time = Some(Time::measured(Duration::from_millis(50)));
+        assert_eq!(check(&half, &Config::default()).warnings, vec![]);
+    }
+
+    #[test]
+    fn averaged_times_timed_alone_are_judged_per_test() {
+        let mut averaged = healthy();
+        for test in averaged.tests.iter_mut().filter(|t| t.tier == Tier::Unit) {
+            test.time = Some(
+                Time::averaged(Duration::from_millis(150)).with_alone(Duration::from_millis(3), 3),
+            );
+        }
+        averaged.tests[1].time = Some(
+            Time::averaged(Duration::from_millis(150)).with_alone(Duration::from_millis(140), 3),
+        );
+        let failures = check(&averaged, &Config::default()).failures;
+        assert_eq!(failures.len(), 1);
+        assert!(
+            matches!(&failures[0], Failure::OverBudget { test, averaged: false, .. } if test == "netsplit::test_1"),
+            "{failures:?}"
         );
     }
 
@@ -459,6 +595,7 @@ mod tests {
             check(&ignored, &Config::default()),
             Verdict {
                 failures: vec![],
+                warnings: vec![],
                 budgets_checked: false
             }
         );
@@ -559,11 +696,16 @@ mod tests {
             check(&listed, &Config::default()),
             Verdict {
                 failures: vec![],
+                warnings: vec![],
                 budgets_checked: false
             }
         );
         assert_eq!(
-            ok_line(&listed, &Config::default()),
+            ok_line(
+                &listed,
+                &Config::default(),
+                &check(&listed, &Config::default())
+            ),
             "pyramid ok: unit 90.0% >= 70%, e2e 2.0% <= 10%, budgets not checked (no test ran), no reasonless ignore"
         );
     }

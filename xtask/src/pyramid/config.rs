@@ -27,6 +27,9 @@ pub struct Config {
     pub e2e_ceiling: f64,
     /// `[budget] unit_ms`, `integration_ms`, `e2e_ms`: the longest one test of a tier may take.
     pub budgets: [Duration; 3],
+    /// `[budget] alone_runs`: how many times a test whose suite time came over half its
+    /// budget is run again alone; the fastest of those runs is what the budget judges.
+    pub alone_runs: u32,
     /// `[tiers] expect`: tiers that must list at least one test.
     pub expect: Vec<Tier>,
     /// `[tiers] tests_dir_tier`: the tier of tests in `tests/` whose names carry no tier prefix.
@@ -47,6 +50,7 @@ impl Default for Config {
                 Duration::from_secs(10),
                 Duration::from_secs(60),
             ],
+            alone_runs: 3,
             expect: vec![Tier::Unit],
             tests_dir_tier: Tier::E2e,
             unit_without_network: true,
@@ -92,6 +96,7 @@ const KEYS: &[(&str, &str)] = &[
     ("budget", "unit_ms"),
     ("budget", "integration_ms"),
     ("budget", "e2e_ms"),
+    ("budget", "alone_runs"),
     ("tiers", "expect"),
     ("tiers", "tests_dir_tier"),
     ("tiers", "unit_without_network"),
@@ -170,6 +175,10 @@ fn apply(config: &mut Config, key: &str, value: Value) -> Result<(), String> {
         "unit_ms" => config.budgets[Tier::Unit as usize] = millis(&value)?,
         "integration_ms" => config.budgets[Tier::Integration as usize] = millis(&value)?,
         "e2e_ms" => config.budgets[Tier::E2e as usize] = millis(&value)?,
+        "alone_runs" => match value {
+            Value::Integer(n) if (1..=100).contains(&n) => config.alone_runs = n as u32,
+            _ => return Err("expected a number of runs from 1 to 100".to_owned()),
+        },
         "tests_dir_tier" => config.tests_dir_tier = tier(&value)?,
         "unit_without_network" => match value {
             Value::Bool(b) => config.unit_without_network = b,
@@ -310,6 +319,7 @@ mod tests {
             unit_ms = 50
             integration_ms = 2_000
             e2e_ms = 0.5
+            alone_runs = 5
             [tiers]
             expect = ["unit", "integration", "e2e"]
             tests_dir_tier = "integration"
@@ -323,6 +333,7 @@ mod tests {
                 Duration::from_secs(2),
                 Duration::from_micros(500),
             ],
+            alone_runs: 5,
             expect: vec![Tier::Unit, Tier::Integration, Tier::E2e],
             tests_dir_tier: Tier::Integration,
             unit_without_network: false,
@@ -336,6 +347,7 @@ mod tests {
     #[test_case("[pyramid]", "1: unknown table `[pyramid]`: expected `[shape]`, `[budget]` or `[tiers]`" ; "an unknown table")]
     #[test_case("[shape]\nunit_floor = 170", "2: `unit_floor`: expected a percentage from 0 to 100" ; "a share over a hundred")]
     #[test_case("[budget]\nunit_ms = \"100ms\"", "2: `unit_ms`: expected a number of milliseconds above 0" ; "a budget with a unit")]
+    #[test_case("[budget]\nalone_runs = 0", "2: `alone_runs`: expected a number of runs from 1 to 100" ; "no alone runs")]
     #[test_case("[tiers]\nexpect = [\"unit\", \"smoke\"]", "2: `expect`: unknown tier `smoke`: expected `unit`, `integration` or `e2e`" ; "an unknown tier")]
     #[test_case("[tiers]\nexpect = [\"unit\",\n", "2: an array continues with `,` or ends with `]` on the same line" ; "a multi line array")]
     #[test_case("[tiers]\nunit_without_network = yes", "2: `yes` is not a value this file understands: a number, a \"string\", true, false or [an, array]" ; "a bare word")]

@@ -53,7 +53,15 @@ pub fn draw(inventory: &Inventory, config: &Config, color: bool) -> String {
         if let Some(slowest) = inventory.slowest(tier) {
             let time = slowest.time.expect("the slowest test has a time");
             line.push_str(&match time.averaged {
-                false => format!("  {}  {}", human(time.duration), shorten(&slowest.name)),
+                false => match time.alone {
+                    Some(alone) => format!(
+                        "  {} ({} alone)  {}",
+                        human(time.duration),
+                        human(alone.fastest),
+                        shorten(&slowest.name)
+                    ),
+                    None => format!("  {}  {}", human(time.duration), shorten(&slowest.name)),
+                },
                 true => format!(
                     "  {} on average in `{}`",
                     human(time.duration),
@@ -81,7 +89,10 @@ pub fn draw(inventory: &Inventory, config: &Config, color: bool) -> String {
 
     let verdict = check(inventory, config);
     if verdict.is_ok() {
-        out.push_str(&format!(" {}\n", paint("32", &ok_line(inventory, config))));
+        out.push_str(&format!(
+            " {}\n",
+            paint("32", &ok_line(inventory, config, &verdict))
+        ));
     } else {
         let n = verdict.failures.len();
         let heading = format!(
@@ -91,6 +102,15 @@ pub fn draw(inventory: &Inventory, config: &Config, color: bool) -> String {
         out.push_str(&format!(" {}\n", paint("1;31", &heading)));
         for failure in &verdict.failures {
             out.push_str(&format!("   ✗ {failure}\n"));
+        }
+    }
+    if !verdict.warnings.is_empty() {
+        out.push_str(&format!(
+            " {}\n",
+            paint("33", "near budget (a drift to watch; the pyramid holds):")
+        ));
+        for warning in &verdict.warnings {
+            out.push_str(&format!("   ! {warning}\n"));
         }
     }
     out
@@ -176,6 +196,18 @@ pub fn json(inventory: &Inventory, config: &Config) -> String {
             ("name", t.name.as_str().into()),
             ("ms", t.time.map_or(Value::Null, |time| ms(time.duration))),
             ("averaged", t.time.is_some_and(|time| time.averaged).into()),
+            (
+                "alone_ms",
+                t.time
+                    .and_then(|time| time.alone)
+                    .map_or(Value::Null, |alone| ms(alone.fastest)),
+            ),
+            (
+                "alone_runs",
+                t.time
+                    .and_then(|time| time.alone)
+                    .map_or(Value::Null, |alone| (alone.runs as usize).into()),
+            ),
             ("ignored", ignored.into()),
             ("ignore_reason", reason),
         ])
@@ -200,6 +232,16 @@ pub fn json(inventory: &Inventory, config: &Config) -> String {
                     .failures
                     .iter()
                     .map(|f| f.to_string().into())
+                    .collect(),
+            ),
+        ),
+        (
+            "warnings",
+            Value::Array(
+                verdict
+                    .warnings
+                    .iter()
+                    .map(|w| w.to_string().into())
                     .collect(),
             ),
         ),

@@ -65,10 +65,23 @@ impl FromStr for Tier {
 /// How long a test took.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Time {
+    /// Its time in the run of the whole suite, where it shared the machine with the other
+    /// tests (and with whatever else the machine was doing).
     pub duration: Duration,
     /// The test binary's wall time divided by the number of tests it ran, for binaries that
     /// cannot time each test (plain libtest, run without nextest).
     pub averaged: bool,
+    /// The fastest of the runs of this test alone, for a test whose suite time came near or
+    /// over its budget (see [`crate::retime`]).
+    pub alone: Option<Alone>,
+}
+
+/// The fastest of several runs of one test alone: one process, one test, nothing else of the
+/// suite running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Alone {
+    pub fastest: Duration,
+    pub runs: u32,
 }
 
 impl Time {
@@ -76,6 +89,7 @@ impl Time {
         Time {
             duration,
             averaged: false,
+            alone: None,
         }
     }
 
@@ -83,7 +97,23 @@ impl Time {
         Time {
             duration,
             averaged: true,
+            alone: None,
         }
+    }
+
+    /// The same suite time, with the fastest alone run.
+    pub fn with_alone(self, fastest: Duration, runs: u32) -> Time {
+        Time {
+            alone: Some(Alone { fastest, runs }),
+            ..self
+        }
+    }
+
+    /// The time the budget is checked against: the fastest alone run when the test was run
+    /// alone, else its suite time. Noise only ever adds time, so the fastest of a few runs
+    /// of the test alone is the best measure of the test's own cost.
+    pub fn judged(&self) -> Duration {
+        self.alone.map_or(self.duration, |a| a.fastest)
     }
 }
 

@@ -51,7 +51,7 @@ fn main() {
     let started = Instant::now();
     let (scenarios, diagnostics) = spec::load(SCENARIOS);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let registry = netsplit::steps::mesos::registry();
+    let registry = netsplit::vocabulary::registry();
     let file = Arc::new(("bench.feature".to_string(), SCENARIOS.to_string()));
     let setup = started.elapsed();
     let started = Instant::now();

@@ -7,10 +7,11 @@
 use std::process::ExitCode;
 
 use netsplit::runner::Harness;
-use netsplit::steps::{MesosWorld, StepError, mesos};
+use netsplit::steps::StepError;
+use netsplit::vocabulary::{self, MesosWorld};
 
 fn main() -> ExitCode {
-    let registry = mesos::registry()
+    let registry = vocabulary::registry()
         .extend()
         // A When step: drive the model through the world's cluster.
         .when(
@@ -33,13 +34,13 @@ fn main() -> ExitCode {
             "every agent is registered",
             "every agent is registered",
             |world: &mut MesosWorld, _| {
-                let cluster = world.look()?;
+                let window = world.look()?;
                 let mut observed = Vec::new();
-                for host in cluster.hosts() {
-                    let id = cluster.agent_id(host).expect("declared agents have an ID");
-                    observed.push(format!("{host}: {}", cluster.master().agent_status(id)));
+                for host in window.hosts() {
+                    let id = window.agent_id(host)?;
+                    observed.push(format!("{host}: {}", window.master().agent_status(id)));
                 }
-                let expected: Vec<String> = cluster
+                let expected: Vec<String> = window
                     .hosts()
                     .map(|host| format!("{host}: registered"))
                     .collect();

@@ -20,7 +20,7 @@
 //!
 //! ```no_run
 //! fn main() -> std::process::ExitCode {
-//!     netsplit::runner::main()
+//!     netsplit::main()
 //! }
 //! ```
 //!
@@ -66,7 +66,9 @@
 //! - [`model`]: sans-io state machines for the master and agents, a simulated
 //!   network and virtual time (knows nothing of specs).
 //! - [`spec`]: the Gherkin parser with precise diagnostics (knows nothing of Mesos).
-//! - [`steps`]: the step registry and the Mesos vocabulary bound to the model.
+//! - [`steps`]: the generic step registry: patterns, typed placeholders, worlds.
+//! - [`vocabulary`]: the Mesos steps, bound to the model.
+//! - [`time`]: virtual time, shared by the model and the steps.
 //! - [`runner`]: discovery, libtest-mimic trials, tiers, failure messages, the report.
 //! - [`net`]: the networked runtime of the integration tier: the same state
 //!   machines over loopback TCP in scaled real time.
@@ -77,3 +79,17 @@ pub mod runner;
 pub mod spec;
 pub mod steps;
 pub mod suggest;
+pub mod time;
+pub mod vocabulary;
+
+/// Runs the Mesos vocabulary over the package's specs: the whole `main` of a
+/// `harness = false` test target.
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     netsplit::main()
+/// }
+/// ```
+pub fn main() -> std::process::ExitCode {
+    runner::Harness::new(vocabulary::registry()).run()
+}

@@ -35,6 +35,9 @@ enum Command {
     Steps {
         /// Only steps whose pattern or example contains this text
         filter: Option<String>,
+        /// Print the whole reference as Markdown (as in `docs/steps.md`)
+        #[arg(long, conflicts_with = "filter")]
+        markdown: bool,
     },
     /// Show what a partition of one agent does to partition-aware and other frameworks
     WhatIf(what_if::Args),
@@ -47,7 +50,7 @@ fn main() -> ExitCode {
             let args = libtest_mimic::Arguments::from_iter(
                 std::iter::once("netsplit run".to_string()).chain(libtest),
             );
-            let harness = netsplit::runner::Harness::new(netsplit::steps::mesos::registry())
+            let harness = netsplit::runner::Harness::new(netsplit::vocabulary::registry())
                 .package_dir(std::env::current_dir().unwrap_or_default());
             let mut rerun = String::from("netsplit run");
             for path in &paths {
@@ -62,7 +65,14 @@ fn main() -> ExitCode {
             };
             harness.run_with(args)
         }
-        Command::Steps { filter } => match steps(filter.as_deref()) {
+        Command::Steps { markdown: true, .. } => {
+            print!("{}", netsplit::vocabulary::reference());
+            ExitCode::SUCCESS
+        }
+        Command::Steps { filter, .. } => match netsplit::steps::reference::text(
+            &netsplit::vocabulary::registry(),
+            filter.as_deref(),
+        ) {
             Some(text) => {
                 print!("{text}");
                 ExitCode::SUCCESS
@@ -90,39 +100,4 @@ fn shell_word(word: &str) -> String {
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
     }
-}
-
-/// The vocabulary as text: each kind, then each step's pattern and example; `None`
-/// when the filter leaves no step.
-fn steps(filter: Option<&str>) -> Option<String> {
-    use std::fmt::Write as _;
-    let registry = netsplit::steps::mesos::registry();
-    let mut out = String::new();
-    let mut shown = 0;
-    for kind in ["Given", "When", "Then"] {
-        let defs: Vec<_> = registry
-            .steps()
-            .iter()
-            .filter(|d| d.kind.keyword() == kind)
-            .filter(|d| filter.is_none_or(|f| d.pattern.contains(f) || d.example.contains(f)))
-            .collect();
-        if defs.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "{kind}");
-        shown += defs.len();
-        for def in defs {
-            let _ = writeln!(out, "  {kind} {}", def.pattern);
-            let _ = writeln!(out, "      e.g. {kind} {}", def.example);
-        }
-        out.push('\n');
-    }
-    if shown == 0 {
-        return None;
-    }
-    let _ = writeln!(out, "Placeholders");
-    for p in netsplit::steps::BUILTIN_PLACEHOLDERS {
-        let _ = writeln!(out, "  {{{}}}  {}", p.name, p.accepts);
-    }
-    Some(out)
 }

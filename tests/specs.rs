@@ -1,5 +1,5 @@
-//! The spec harness: every scenario under `specs/` is a test (see `netsplit::runner`).
+//! The spec harness: every scenario under `specs/` is a test (see `netsplit::main`).
 
 fn main() -> std::process::ExitCode {
-    netsplit::runner::main()
+    netsplit::main()
 }

@@ -74,18 +74,9 @@ pub enum ClusterError {
 impl fmt::Display for ClusterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ClusterError::UnknownAgent(a) => write!(
-                f,
-                "there is no agent \"{a}\"; declare it with `Given an agent \"{a}\"`"
-            ),
-            ClusterError::UnknownFramework(n) => write!(
-                f,
-                "there is no framework \"{n}\"; declare it with `Given a framework \"{n}\"`"
-            ),
-            ClusterError::UnknownTask(t) => write!(
-                f,
-                "there is no task \"{t}\"; launch it first, e.g. `Given \"spark\" runs task \"{t}\" on agent \"a1\"`"
-            ),
+            ClusterError::UnknownAgent(a) => write!(f, "there is no agent \"{a}\""),
+            ClusterError::UnknownFramework(n) => write!(f, "there is no framework \"{n}\""),
+            ClusterError::UnknownTask(t) => write!(f, "there is no task \"{t}\""),
             ClusterError::Duplicate { what, name } => {
                 write!(f, "{what} \"{name}\" is declared twice")
             }

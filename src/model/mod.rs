@@ -9,7 +9,8 @@
 //!   inputs with the current instant, queue outputs, and expose their next timer.
 //! - [`cluster::Cluster`] is the simulator that joins them over a [`network::Network`]
 //!   and records a [`trace`].
-//! - [`time`], [`status`], [`version`], [`flags`] and [`message`] are the vocabulary.
+//! - [`status`], [`version`], [`flags`] and [`message`] are the vocabulary; virtual
+//!   time is [`crate::time`].
 
 pub mod agent;
 pub mod cluster;
@@ -20,7 +21,9 @@ pub mod metrics;
 pub mod network;
 pub mod rng;
 pub mod status;
-pub mod time;
+// Virtual time is shared with the step layer, so it lives beside the model; it stays
+// reachable as `model::time` for the model's own modules.
+pub use crate::time;
 pub mod timer;
 pub mod trace;
 pub mod version;

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::spec::{Diagnostic, Scenario, Step, StepArgument, StepKind as SpecKind};
-use crate::steps::registry::{LookupError, Registry, StepError, StepKind, Table};
+use crate::steps::registry::{Attached, LookupError, Registry, StepError, StepKind, Table};
 use crate::steps::world::World;
 
 /// A scenario ready to run.
@@ -48,12 +48,12 @@ pub fn run<W: World>(
     let mut found = Vec::new();
     let mut lookup_errors = Vec::new();
     for step in &prepared.scenario.steps {
-        let (has_table, has_doc) = match &step.argument {
-            Some(StepArgument::Table(_)) => (true, false),
-            Some(StepArgument::DocString(_)) => (false, true),
-            None => (false, false),
+        let attached = match &step.argument {
+            Some(StepArgument::Table(_)) => Attached::Table,
+            Some(StepArgument::DocString(_)) => Attached::DocString,
+            None => Attached::Nothing,
         };
-        match registry.find(kind_of(step), &step.text, has_table, has_doc) {
+        match registry.find(kind_of(step), &step.text, attached) {
             Ok(f) => found.push(f),
             Err(error) => lookup_errors.push(render_lookup(path, source, step, &error, color)),
         }

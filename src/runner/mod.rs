@@ -28,18 +28,6 @@ use discover::{Root, SpecFile};
 use execute::Prepared;
 use report::{Entry, Outcome};
 
-/// Runs the Mesos vocabulary over the package's specs: the whole `main` of a
-/// `harness = false` test target.
-///
-/// ```no_run
-/// fn main() -> std::process::ExitCode {
-///     netsplit::runner::main()
-/// }
-/// ```
-pub fn main() -> ExitCode {
-    Harness::new(crate::steps::mesos::registry()).run()
-}
-
 /// A spec harness over a registry of steps for the world `W`.
 pub struct Harness<W: World> {
     registry: Arc<Registry<W>>,

@@ -5,6 +5,8 @@
 //!   which text each takes and the [`Value`] it becomes.
 //! - [`registry`]: patterns, handlers and lookup, with every ambiguity and near miss
 //!   reported (at build time when it can be, else at lookup).
+//! - [`reference`](mod@reference): a registry's steps and placeholders, as text or Markdown.
+//! - [`world`]: what the runner needs from the state a scenario's steps share.
 //!
 //! This module is generic over the world a step changes; it knows nothing of Mesos.
 //!
@@ -34,15 +36,14 @@
 //! assert!(matches!(error, LookupError::BadArgument { column: 15, .. }));
 //! ```
 
-pub mod mesos;
 pub mod params;
+pub mod reference;
 pub mod registry;
 pub mod world;
 
-pub use mesos::MesosWorld;
-pub use params::{BUILTIN_PLACEHOLDERS, ParseFn, PlaceholderDoc, Shape, Value};
+pub use params::{CustomValue, Placeholder, PlaceholderDoc, Shape, Value};
 pub use registry::{
-    Args, DocStringUse, Found, Handler, LookupError, Registry, RegistryBuilder, RegistryError,
-    StepDef, StepError, StepKind, Table, TableUse,
+    Args, Attached, DocStringUse, Found, Handler, LookupError, Registry, RegistryBuilder,
+    RegistryError, StepDef, StepError, StepKind, Table, TableUse,
 };
 pub use world::World;

@@ -15,9 +15,11 @@
 //! Everything works on step text whose whitespace is already normalised (runs of
 //! whitespace outside quotes are one space, no space at either end).
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
-use crate::model::{Duration, Reason, Source, TaskState, UnknownName, Version};
+use crate::time::Duration;
 
 /// A value taken from a step's text by a placeholder.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,23 +30,67 @@ pub enum Value {
     Name(String),
     /// `{names}`: `"a1", "a2" and "a3"`, or a single quoted name.
     Names(Vec<String>),
-    /// `{state}`: `TASK_LOST`.
-    State(TaskState),
-    /// `{reason}`: `REASON_AGENT_REMOVED` or its v0 spelling `REASON_SLAVE_REMOVED`.
-    Reason(Reason),
-    /// `{source}`: `SOURCE_MASTER`.
-    Source(Source),
     /// `{int}`: a whole number.
     Int(i64),
     /// `{string}`: any quoted text, `\"` and `\\` unescaped.
     Str(String),
-    /// `{version}`: a Mesos version.
-    Version(Version),
     /// `{word}`: one token without spaces, as written.
     Word(String),
-    /// A user-registered placeholder: its type name and the text it took (without
-    /// quotes for a quoted shape).
-    Custom(String, String),
+    /// A value of a placeholder type a vocabulary registered ([`Placeholder`]).
+    Custom(CustomValue),
+}
+
+/// The value of a vocabulary's own placeholder type: parsed once, when the step
+/// matched, into the type its parser returns; read with
+/// [`Args::get`](super::registry::Args::get).
+#[derive(Clone)]
+pub struct CustomValue {
+    type_name: Arc<str>,
+    /// The text the placeholder took, without quotes for a quoted shape.
+    text: String,
+    /// Whether the text stood in quotes in the step.
+    quoted: bool,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+impl CustomValue {
+    /// A value of the placeholder type `type_name`, written as `text`.
+    pub fn new<T: Any + Send + Sync>(type_name: &str, text: &str, value: T) -> CustomValue {
+        CustomValue {
+            type_name: type_name.into(),
+            text: text.to_string(),
+            quoted: false,
+            value: Arc::new(value),
+        }
+    }
+
+    /// The placeholder type, as written between the braces of a pattern.
+    pub fn type_name(&self) -> &str {
+        &self.type_name
+    }
+
+    /// The text the placeholder took.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The parsed value, if it is a `T`.
+    pub fn get<T: Any>(&self) -> Option<&T> {
+        self.value.downcast_ref()
+    }
+}
+
+impl fmt::Debug for CustomValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{{{}}} {:?}", self.type_name, self.text)
+    }
+}
+
+/// Two custom values are equal when they are of one type and written alike.
+impl PartialEq for CustomValue {
+    fn eq(&self, other: &CustomValue) -> bool {
+        self.type_name == other.type_name && self.text == other.text
+    }
 }
 
 impl Value {
@@ -55,21 +101,16 @@ impl Value {
             Value::Duration(_) => "duration",
             Value::Name(_) => "name",
             Value::Names(_) => "names",
-            Value::State(_) => "state",
-            Value::Reason(_) => "reason",
-            Value::Source(_) => "source",
             Value::Int(_) => "int",
             Value::Str(_) => "string",
-            Value::Version(_) => "version",
             Value::Word(_) => "word",
-            Value::Custom(name, _) => name,
+            Value::Custom(custom) => custom.type_name(),
         }
     }
 }
 
 impl fmt::Display for Value {
-    /// The value as it would be written in a step (`"a1"`, `1m20s`, `TASK_LOST`),
-    /// with v1 spellings for reasons and sources.
+    /// The value as it would be written in a step (`"a1"`, `1m20s`, `5`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Duration(d) => write!(f, "{d}"),
@@ -85,13 +126,13 @@ impl fmt::Display for Value {
                 }
                 Ok(())
             }
-            Value::State(state) => write!(f, "{state}"),
-            Value::Reason(reason) => write!(f, "{reason}"),
-            Value::Source(source) => write!(f, "{source}"),
             Value::Int(n) => write!(f, "{n}"),
             Value::Str(text) => write!(f, "\"{}\"", escape_quoted(text)),
-            Value::Version(version) => write!(f, "{version}"),
-            Value::Word(word) | Value::Custom(_, word) => f.write_str(word),
+            Value::Word(word) => f.write_str(word),
+            Value::Custom(custom) if custom.quoted => {
+                write!(f, "\"{}\"", escape_quoted(custom.text()))
+            }
+            Value::Custom(custom) => f.write_str(custom.text()),
         }
     }
 }
@@ -101,108 +142,155 @@ impl fmt::Display for Value {
 pub enum Shape {
     /// One token without spaces (`red`, `RunTask`, `1/10mins`); the parser gets it as is.
     Word,
+    /// One token that starts with a digit (`1.4.0`, `3x`); the parser gets it as is.
+    Number,
     /// One double-quoted text (`"dark red"`, `\"` escaping a quote); the parser gets the
     /// text between the quotes, unescaped.
     Quoted,
 }
 
-/// The parser of a user-registered placeholder: the text the shape took, to a value or
-/// to a message that says what is wrong and what would be accepted.
-pub type ParseFn = Box<dyn Fn(&str) -> Result<Value, String> + Send + Sync>;
+/// A parser of a placeholder type, with the value's type erased.
+pub(crate) type ParseFn =
+    Box<dyn Fn(&str) -> Result<Arc<dyn Any + Send + Sync>, String> + Send + Sync>;
 
-/// What a built-in placeholder accepts, for `netsplit steps` and for error messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a placeholder accepts, for `netsplit steps` and for error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlaceholderDoc {
-    pub name: &'static str,
-    pub accepts: &'static str,
-    pub example: &'static str,
+    pub name: String,
+    pub accepts: String,
+    pub example: String,
 }
 
-/// The built-in placeholders, in the order the spec language documents them.
-pub const BUILTIN_PLACEHOLDERS: &[PlaceholderDoc] = &[
-    PlaceholderDoc {
-        name: "duration",
-        accepts: "a number and a unit, units combinable",
-        example: "1m 20s",
-    },
-    PlaceholderDoc {
-        name: "name",
-        accepts: "a double-quoted name of an agent, framework or task",
-        example: "\"a1\"",
-    },
-    PlaceholderDoc {
-        name: "names",
-        accepts: "double-quoted names joined by `,` and `and`",
-        example: "\"a1\", \"a2\" and \"a3\"",
-    },
-    PlaceholderDoc {
-        name: "state",
-        accepts: "a Mesos task state",
-        example: "TASK_UNREACHABLE",
-    },
-    PlaceholderDoc {
-        name: "reason",
-        accepts: "a status-update reason, v1 or v0 spelling",
-        example: "REASON_AGENT_REMOVED",
-    },
-    PlaceholderDoc {
-        name: "source",
-        accepts: "a status-update source",
-        example: "SOURCE_MASTER",
-    },
-    PlaceholderDoc {
-        name: "int",
-        accepts: "a whole number",
-        example: "5",
-    },
-    PlaceholderDoc {
-        name: "string",
-        accepts: "any double-quoted text, `\\\"` for a quote inside",
-        example: "\"Agent attempted to re-register after removal\"",
-    },
-    PlaceholderDoc {
-        name: "version",
-        accepts: "a Mesos version",
-        example: "1.4.0",
-    },
-    PlaceholderDoc {
-        name: "word",
-        accepts: "one token without spaces",
-        example: "replicated_log",
-    },
+/// A placeholder type a vocabulary adds to a registry
+/// ([`RegistryBuilder::parameter`](super::registry::RegistryBuilder::parameter)):
+/// its name between braces, its shape, what it accepts with an example, and the
+/// parser that turns the text it took into a `T`, or into a message that says what
+/// is wrong and what would be accepted. Handlers read the value with
+/// [`Args::get::<T>`](super::registry::Args::get).
+///
+/// ```
+/// use netsplit::steps::{Placeholder, Shape};
+///
+/// #[derive(Debug, PartialEq)]
+/// enum Color { Red, Green }
+///
+/// let color = Placeholder::new("color", Shape::Word, |text: &str| match text {
+///     "red" => Ok(Color::Red),
+///     "green" => Ok(Color::Green),
+///     _ => Err(format!("`{text}` is not a color (red, green)")),
+/// })
+/// .accepts("a color", "red");
+/// assert_eq!(color.doc().example, "red");
+/// ```
+pub struct Placeholder {
+    doc: PlaceholderDoc,
+    shape: Shape,
+    rust_type: &'static str,
+    parse: ParseFn,
+}
+
+impl Placeholder {
+    pub fn new<T: Any + Send + Sync>(
+        name: &str,
+        shape: Shape,
+        parse: impl Fn(&str) -> Result<T, String> + Send + Sync + 'static,
+    ) -> Placeholder {
+        Placeholder {
+            doc: PlaceholderDoc {
+                name: name.to_string(),
+                accepts: String::new(),
+                example: String::new(),
+            },
+            shape,
+            rust_type: short_type_name(std::any::type_name::<T>()),
+            parse: Box::new(move |text| {
+                parse(text).map(|value| Arc::new(value) as Arc<dyn Any + Send + Sync>)
+            }),
+        }
+    }
+
+    /// What the placeholder accepts, in a few words, and an example that it must parse
+    /// (checked when the registry is built).
+    pub fn accepts(mut self, accepts: &str, example: &str) -> Placeholder {
+        self.doc.accepts = accepts.to_string();
+        self.doc.example = example.to_string();
+        self
+    }
+
+    pub fn doc(&self) -> &PlaceholderDoc {
+        &self.doc
+    }
+}
+
+/// `my_crate::Color` as `Color`, for registration snippets.
+fn short_type_name(full: &'static str) -> &'static str {
+    let base = &full[..full.find('<').unwrap_or(full.len())];
+    base.rsplit("::").next().unwrap_or(base)
+}
+
+/// The built-in placeholders, in the order the spec language documents them:
+/// `(name, accepts, example)`.
+const BUILTIN_DOCS: [(&str, &str, &str); 6] = [
+    (
+        "duration",
+        "a number and a unit, units combinable",
+        "1m 20s",
+    ),
+    ("name", "a double-quoted name", "\"a1\""),
+    (
+        "names",
+        "double-quoted names joined by `,` and `and`",
+        "\"a1\", \"a2\" and \"a3\"",
+    ),
+    ("int", "a whole number", "5"),
+    (
+        "string",
+        "any double-quoted text, `\\\"` for a quote inside",
+        "\"Agent attempted to re-register after removal\"",
+    ),
+    ("word", "one token without spaces", "replicated_log"),
 ];
 
-/// A built-in placeholder type, in the order of [`BUILTIN_PLACEHOLDERS`].
+/// A built-in placeholder type, in the order of [`BUILTIN_DOCS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Builtin {
     Duration,
     Name,
     Names,
-    State,
-    Reason,
-    Source,
     Int,
     String,
-    Version,
     Word,
 }
 
-const BUILTINS: [Builtin; 10] = [
+const BUILTINS: [Builtin; 6] = [
     Builtin::Duration,
     Builtin::Name,
     Builtin::Names,
-    Builtin::State,
-    Builtin::Reason,
-    Builtin::Source,
     Builtin::Int,
     Builtin::String,
-    Builtin::Version,
     Builtin::Word,
 ];
 
 impl Builtin {
     pub(crate) fn name(self) -> &'static str {
-        BUILTIN_PLACEHOLDERS[self as usize].name
+        BUILTIN_DOCS[self as usize].0
+    }
+
+    fn doc(self) -> PlaceholderDoc {
+        let (name, accepts, example) = BUILTIN_DOCS[self as usize];
+        PlaceholderDoc {
+            name: name.to_string(),
+            accepts: accepts.to_string(),
+            example: example.to_string(),
+        }
+    }
+
+    /// The accessor of [`Args`](super::registry::Args) that reads this type.
+    fn accessor(self) -> &'static str {
+        match self {
+            Builtin::String => "string",
+            other => other.name(),
+        }
     }
 
     fn scan(self) -> Scan {
@@ -211,8 +299,7 @@ impl Builtin {
             Builtin::Name | Builtin::String => Scan::Quoted,
             Builtin::Names => Scan::QuotedList,
             Builtin::Int => Scan::SignedNumber,
-            Builtin::Version => Scan::Number,
-            Builtin::State | Builtin::Reason | Builtin::Source | Builtin::Word => Scan::Word,
+            Builtin::Word => Scan::Word,
         }
     }
 
@@ -221,31 +308,15 @@ impl Builtin {
             Builtin::Duration => raw
                 .parse()
                 .map(Value::Duration)
-                .map_err(|e: crate::model::ParseDurationError| e.to_string()),
+                .map_err(|e: crate::time::ParseDurationError| e.to_string()),
             Builtin::Name => name(raw).map(Value::Name),
             Builtin::Names => quoted_items(raw)
                 .into_iter()
                 .map(name)
                 .collect::<Result<_, _>>()
                 .map(Value::Names),
-            Builtin::State => raw
-                .parse()
-                .map(Value::State)
-                .map_err(|e: UnknownName| e.to_string()),
-            Builtin::Reason => raw
-                .parse()
-                .map(Value::Reason)
-                .map_err(|e: UnknownName| e.to_string()),
-            Builtin::Source => raw
-                .parse()
-                .map(Value::Source)
-                .map_err(|e: UnknownName| e.to_string()),
             Builtin::Int => int(raw).map(Value::Int),
             Builtin::String => Ok(Value::Str(unquote(raw))),
-            Builtin::Version => raw
-                .parse()
-                .map(Value::Version)
-                .map_err(|e: crate::model::ParseVersionError| e.to_string()),
             Builtin::Word => Ok(Value::Word(raw.to_string())),
         }
     }
@@ -282,21 +353,17 @@ pub(crate) enum ParamId {
     Custom(usize),
 }
 
-struct CustomType {
-    name: String,
-    shape: Shape,
-    parse: ParseFn,
-}
-
 /// Every placeholder type a registry knows: the built-in ones and those its user added.
 #[derive(Default)]
 pub(crate) struct ParamTypes {
-    custom: Vec<CustomType>,
+    custom: Vec<Placeholder>,
 }
 
 impl ParamTypes {
-    /// Adds a user placeholder type; its name must be new and fit between braces.
-    pub(crate) fn add(&mut self, name: &str, shape: Shape, parse: ParseFn) -> Result<(), String> {
+    /// Adds a placeholder type; its name must be new and fit between braces, and its
+    /// example, if it has one, must parse.
+    pub(crate) fn add(&mut self, placeholder: Placeholder) -> Result<(), String> {
+        let name = placeholder.doc.name.clone();
         if name.is_empty()
             || name
                 .chars()
@@ -311,16 +378,28 @@ impl ParamTypes {
                 "`{{{name}}}` is a built-in placeholder type and cannot be redefined"
             ));
         }
-        if self.custom.iter().any(|c| c.name == name) {
+        if self.custom.iter().any(|c| c.doc.name == name) {
             return Err(format!(
                 "the placeholder type `{{{name}}}` is registered twice"
             ));
         }
-        self.custom.push(CustomType {
-            name: name.to_string(),
-            shape,
-            parse,
-        });
+        let example = placeholder.doc.example.clone();
+        self.custom.push(placeholder);
+        if !example.is_empty() {
+            let id = ParamId::Custom(self.custom.len() - 1);
+            let mut ends = Vec::new();
+            self.scan(id).ends(&example, 0, &mut ends);
+            let whole = ends.first() == Some(&example.len());
+            if let Err(message) = self.parse(id, &example).and_then(|v| match whole {
+                true => Ok(v),
+                false => Err(format!("its shape does not take all of `{example}`")),
+            }) {
+                self.custom.pop();
+                return Err(format!(
+                    "the example `{example}` of `{{{name}}}` does not parse: {message}"
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -330,7 +409,7 @@ impl ParamTypes {
         if let Some(b) = BUILTINS.iter().find(|b| b.name() == name) {
             return Ok(ParamId::Builtin(*b));
         }
-        if let Some(i) = self.custom.iter().position(|c| c.name == name) {
+        if let Some(i) = self.custom.iter().position(|c| c.doc.name == name) {
             return Ok(ParamId::Custom(i));
         }
         let known: Vec<&str> = self.names().collect();
@@ -348,13 +427,22 @@ impl ParamTypes {
         BUILTINS
             .iter()
             .map(|b| b.name())
-            .chain(self.custom.iter().map(|c| c.name.as_str()))
+            .chain(self.custom.iter().map(|c| c.doc.name.as_str()))
+    }
+
+    /// What every type accepts: the built-in ones, then the custom ones.
+    pub(crate) fn docs(&self) -> Vec<PlaceholderDoc> {
+        BUILTINS
+            .iter()
+            .map(|b| b.doc())
+            .chain(self.custom.iter().map(|c| c.doc.clone()))
+            .collect()
     }
 
     pub(crate) fn name(&self, id: ParamId) -> &str {
         match id {
             ParamId::Builtin(b) => b.name(),
-            ParamId::Custom(i) => &self.custom[i].name,
+            ParamId::Custom(i) => &self.custom[i].doc.name,
         }
     }
 
@@ -363,6 +451,7 @@ impl ParamTypes {
             ParamId::Builtin(b) => b.scan(),
             ParamId::Custom(i) => match self.custom[i].shape {
                 Shape::Word => Scan::Word,
+                Shape::Number => Scan::Number,
                 Shape::Quoted => Scan::Quoted,
             },
         }
@@ -374,12 +463,102 @@ impl ParamTypes {
             ParamId::Builtin(b) => b.parse(raw),
             ParamId::Custom(i) => {
                 let custom = &self.custom[i];
-                match custom.shape {
-                    Shape::Word => (custom.parse)(raw),
-                    Shape::Quoted => (custom.parse)(&unquote(raw)),
+                let (text, quoted) = match custom.shape {
+                    Shape::Word | Shape::Number => (raw.to_string(), false),
+                    Shape::Quoted => (unquote(raw), true),
+                };
+                let value = (custom.parse)(&text)?;
+                Ok(Value::Custom(CustomValue {
+                    type_name: Arc::from(custom.doc.name.as_str()),
+                    text,
+                    quoted,
+                    value,
+                }))
+            }
+        }
+    }
+
+    /// A pattern for a step nobody has registered yet: its values replaced by the
+    /// placeholders they look like (quoted text by `{name}` or `{string}`, a quoted
+    /// list by `{names}`, `80s` by `{duration}`, `5` by `{int}`, a token that one of
+    /// the registered types parses by that type), the rest escaped as literal text.
+    /// Returns the pattern and, per placeholder, its name and the code that reads it.
+    pub(crate) fn infer_pattern(&self, text: &str) -> (String, Vec<(String, String)>) {
+        let bytes = text.as_bytes();
+        let mut pattern = String::new();
+        let mut types = Vec::new();
+        let mut ends = Vec::new();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let at_token_start = pos == 0 || bytes[pos - 1] == b' ';
+            ends.clear();
+            let mut taken: Option<(usize, ParamId)> = None;
+            if bytes[pos] == b'"' {
+                Scan::QuotedList.ends(text, pos, &mut ends);
+                if let Some(&end) = ends.first() {
+                    let raw = &text[pos..end];
+                    taken = Some(if quoted_items(raw).len() > 1 {
+                        (end, ParamId::Builtin(Builtin::Names))
+                    } else if name(raw).is_ok() && !raw.contains(' ') {
+                        (end, ParamId::Builtin(Builtin::Name))
+                    } else {
+                        (end, ParamId::Builtin(Builtin::String))
+                    });
+                }
+            } else if at_token_start {
+                Scan::Duration.ends(text, pos, &mut ends);
+                let duration = ends.iter().copied().find(|&end| {
+                    text[pos..end].bytes().any(|b| b.is_ascii_alphabetic())
+                        && text[pos..end].parse::<Duration>().is_ok()
+                });
+                let token = &text[pos..word_end(bytes, pos)];
+                taken = if let Some(end) = duration {
+                    Some((end, ParamId::Builtin(Builtin::Duration)))
+                } else if int(token).is_ok() {
+                    Some((pos + token.len(), ParamId::Builtin(Builtin::Int)))
+                } else {
+                    (0..self.custom.len())
+                        .map(ParamId::Custom)
+                        .filter(|&id| self.scan(id) != Scan::Quoted)
+                        .find(|&id| {
+                            ends.clear();
+                            self.scan(id).ends(text, pos, &mut ends);
+                            ends.first() == Some(&(pos + token.len()))
+                                && self.parse(id, token).is_ok()
+                        })
+                        .map(|id| (pos + token.len(), id))
+                };
+            }
+            match taken {
+                Some((end, id)) => {
+                    let type_name = self.name(id);
+                    pattern.push('{');
+                    pattern.push_str(type_name);
+                    pattern.push('}');
+                    let read = match id {
+                        ParamId::Builtin(b) => format!("args.{}({})", b.accessor(), types.len()),
+                        ParamId::Custom(i) => {
+                            format!("args.get::<{}>({})", self.custom[i].rust_type, types.len())
+                        }
+                    };
+                    types.push((type_name.to_string(), read));
+                    pos = end;
+                }
+                None => {
+                    // Copy up to the next space (or the next quote), keeping the space.
+                    let mut end = pos + 1;
+                    while end < bytes.len() && bytes[end - 1] != b' ' && bytes[end] != b'"' {
+                        end += 1;
+                    }
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    pattern.push_str(&escape_literal(&text[pos..end]));
+                    pos = end;
                 }
             }
         }
+        (pattern, types)
     }
 }
 
@@ -607,97 +786,44 @@ pub(crate) fn escape_literal(text: &str) -> String {
     out
 }
 
-/// A pattern for a step nobody has registered yet: its values replaced by the
-/// placeholders they look like (quoted text by `{name}` or `{string}`, a quoted list
-/// by `{names}`, `80s` by `{duration}`, `5` by `{int}`, `1.4.0` by `{version}`,
-/// `TASK_LOST` by `{state}`, ...), the rest escaped as literal text.
-/// Returns the pattern and the placeholder types in order.
-pub(crate) fn infer_pattern(text: &str) -> (String, Vec<&'static str>) {
-    let bytes = text.as_bytes();
-    let mut pattern = String::new();
-    let mut types = Vec::new();
-    let mut ends = Vec::new();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let at_token_start = pos == 0 || bytes[pos - 1] == b' ';
-        ends.clear();
-        let mut taken: Option<(usize, Builtin)> = None;
-        if bytes[pos] == b'"' {
-            Scan::QuotedList.ends(text, pos, &mut ends);
-            if let Some(&end) = ends.first() {
-                let raw = &text[pos..end];
-                taken = Some(if quoted_items(raw).len() > 1 {
-                    (end, Builtin::Names)
-                } else if name(raw).is_ok() && !raw.contains(' ') {
-                    (end, Builtin::Name)
-                } else {
-                    (end, Builtin::String)
-                });
-            }
-        } else if at_token_start {
-            Scan::Duration.ends(text, pos, &mut ends);
-            let duration = ends.iter().copied().find(|&end| {
-                text[pos..end].bytes().any(|b| b.is_ascii_alphabetic())
-                    && text[pos..end].parse::<Duration>().is_ok()
-            });
-            let token = &text[pos..word_end(bytes, pos)];
-            taken = if let Some(end) = duration {
-                Some((end, Builtin::Duration))
-            } else if int(token).is_ok() {
-                Some((pos + token.len(), Builtin::Int))
-            } else if token.contains('.') && token.parse::<Version>().is_ok() {
-                Some((pos + token.len(), Builtin::Version))
-            } else {
-                [Builtin::State, Builtin::Reason, Builtin::Source]
-                    .into_iter()
-                    .find(|b| b.parse(token).is_ok())
-                    .map(|b| (pos + token.len(), b))
-            };
-        }
-        match taken {
-            Some((end, builtin)) => {
-                pattern.push('{');
-                pattern.push_str(builtin.name());
-                pattern.push('}');
-                types.push(builtin.name());
-                pos = end;
-            }
-            None => {
-                // Copy up to the next space (or the next quote), keeping the space.
-                let mut end = pos + 1;
-                while end < bytes.len() && bytes[end - 1] != b' ' && bytes[end] != b'"' {
-                    end += 1;
-                }
-                while !text.is_char_boundary(end) {
-                    end += 1;
-                }
-                pattern.push_str(&escape_literal(&text[pos..end]));
-                pos = end;
-            }
-        }
-    }
-    (pattern, types)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use test_case::test_case;
 
-    /// Takes the whole of `text` with the placeholder type `ty`: the shape must take
-    /// all of it (else the error says how much it took), then the parser decides.
-    fn check(ty: &str, text: &str) -> Result<Value, String> {
+    #[derive(Debug, PartialEq)]
+    enum Color {
+        Red,
+        Green,
+    }
+
+    /// The built-in types, and `{color}` (a word) and `{release}` (a number) as a
+    /// vocabulary would add them.
+    fn types() -> ParamTypes {
         let mut types = ParamTypes::default();
         types
             .add(
-                "color",
-                Shape::Word,
-                Box::new(|text| match text {
-                    "red" | "green" => Ok(Value::Custom("color".into(), text.into())),
+                Placeholder::new("color", Shape::Word, |text| match text {
+                    "red" => Ok(Color::Red),
+                    "green" => Ok(Color::Green),
                     _ => Err(format!("`{text}` is not a color (red, green)")),
-                }),
+                })
+                .accepts("a color", "red"),
             )
             .unwrap();
+        types
+            .add(Placeholder::new("release", Shape::Number, |text| {
+                text.parse::<f64>()
+                    .map_err(|_| format!("`{text}` is not a release"))
+            }))
+            .unwrap();
+        types
+    }
+
+    /// Takes the whole of `text` with the placeholder type `ty`: the shape must take
+    /// all of it (else the error says how much it took), then the parser decides.
+    fn check(ty: &str, text: &str) -> Result<Value, String> {
+        let types = types();
         let id = types.lookup(ty)?;
         let mut ends = Vec::new();
         types.scan(id).ends(text, 0, &mut ends);
@@ -743,17 +869,13 @@ mod tests {
     #[test_case("names", "\"a1\", \"a2\" and \"a3\"" => Value::Names(vec!["a1".into(), "a2".into(), "a3".into()]) ; "names joined by commas and and")]
     #[test_case("names", "\"a1\", \"a2\", and \"a3\"" => Value::Names(vec!["a1".into(), "a2".into(), "a3".into()]) ; "names with a serial comma")]
     #[test_case("names", "\"a1\"" => Value::Names(vec!["a1".into()]) ; "a single name is a list")]
-    #[test_case("state", "TASK_UNREACHABLE" => Value::State(TaskState::Unreachable) ; "a task state")]
-    #[test_case("reason", "REASON_SLAVE_REMOVED" => Value::Reason(Reason::AgentRemoved) ; "a reason in its v0 spelling")]
-    #[test_case("reason", "REASON_AGENT_REMOVED" => Value::Reason(Reason::AgentRemoved) ; "a reason in its v1 spelling")]
-    #[test_case("source", "SOURCE_SLAVE" => Value::Source(Source::Agent) ; "a source in its v0 spelling")]
     #[test_case("int", "5" => Value::Int(5) ; "a whole number")]
     #[test_case("int", "-3" => Value::Int(-3) ; "a negative number")]
     #[test_case("string", r#""say \"hi\" \d""# => Value::Str(r#"say "hi" \d"#.into()) ; "a string unescapes quotes only")]
-    #[test_case("version", "1.4.0" => Value::Version(Version::new(1, 4, 0)) ; "a version with a patch number")]
     #[test_case("word", "master/slave_removals" => Value::Word("master/slave_removals".into()) ; "a word with a slash")]
     #[test_case("word", "1/10mins" => Value::Word("1/10mins".into()) ; "a word that starts with a digit")]
-    #[test_case("color", "red" => Value::Custom("color".into(), "red".into()) ; "a custom type")]
+    #[test_case("color", "red" => Value::Custom(CustomValue::new("color", "red", Color::Red)) ; "a custom type")]
+    #[test_case("release", "1.4" => Value::Custom(CustomValue::new("release", "1.4", 1.4)) ; "a custom number")]
     fn each_placeholder_type_parses_what_the_spec_language_promises(ty: &str, text: &str) -> Value {
         ok(ty, text)
     }
@@ -761,14 +883,11 @@ mod tests {
     #[test_case("name", "\"\"", "is an empty name" ; "an empty name")]
     #[test_case("name", "a1", "shape takes nothing" ; "a name without quotes")]
     #[test_case("names", "\"a1\" or \"a2\"", "shape takes only `\"a1\"`" ; "names joined by or")]
-    #[test_case("state", "TASK_UNREACHABEL", "did you mean `TASK_UNREACHABLE`?" ; "a misspelt state")]
-    #[test_case("reason", "REASON_AGENT_GONE", "is not a status-update reason" ; "an unknown reason")]
-    #[test_case("source", "SOURCE_FRAMEWORK", "is not a status-update source" ; "an unknown source")]
     #[test_case("int", "5x", "`5x` is not a whole number" ; "a number with a suffix")]
     #[test_case("int", "five", "shape takes nothing" ; "a number in words")]
     #[test_case("int", "99999999999999999999", "too large" ; "a number too large")]
     #[test_case("string", "\"unclosed", "shape takes nothing" ; "an unclosed string")]
-    #[test_case("version", "2.0", "no such Mesos release" ; "a version that does not exist")]
+    #[test_case("release", "v2", "shape takes nothing" ; "a number shape needs a digit first")]
     #[test_case("word", "two words", "shape takes only `two`" ; "a word stops at a space")]
     #[test_case("color", "blue", "`blue` is not a color (red, green)" ; "a custom type rejects a value")]
     #[test_case("colour", "red", "did you mean `{color}`?" ; "an unknown type suggests a known one")]
@@ -795,20 +914,65 @@ mod tests {
     #[test_case("two words" ; "containing a space")]
     fn a_custom_type_needs_a_new_plain_name(name: &str) {
         let mut types = ParamTypes::default();
-        let parse = || -> ParseFn { Box::new(|t| Ok(Value::Word(t.into()))) };
-        types.add("red", Shape::Word, parse()).unwrap();
-        assert!(types.add(name, Shape::Word, parse()).is_err());
+        let word = |name: &str| Placeholder::new(name, Shape::Word, |t| Ok(t.to_string()));
+        types.add(word("red")).unwrap();
+        assert!(types.add(word(name)).is_err());
+    }
+
+    #[test]
+    fn a_custom_type_whose_example_does_not_parse_is_refused() {
+        let mut types = ParamTypes::default();
+        let error = types
+            .add(
+                Placeholder::new("color", Shape::Word, |t: &str| match t {
+                    "red" => Ok(Color::Red),
+                    _ => Err(format!("`{t}` is not a color")),
+                })
+                .accepts("a color", "blue"),
+            )
+            .unwrap_err();
+        pretty_assertions::assert_eq!(
+            error,
+            "the example `blue` of `{color}` does not parse: `blue` is not a color"
+        );
+        assert!(
+            types.lookup("color").is_err(),
+            "a refused type is not added"
+        );
+    }
+
+    #[test]
+    fn a_custom_value_is_read_back_as_its_own_type_only() {
+        let Ok(Value::Custom(value)) = check("color", "green") else {
+            panic!("green is a color")
+        };
+        pretty_assertions::assert_eq!(value.get::<Color>(), Some(&Color::Green));
+        pretty_assertions::assert_eq!(value.get::<String>(), None);
+        pretty_assertions::assert_eq!((value.type_name(), value.text()), ("color", "green"));
     }
 
     #[test_case(r#"agent "a1" is partioned from the master"# => "agent {name} is partioned from the master" ; "a quoted name")]
     #[test_case(r#"agents "a1", "a2" and "a3" leave"# => "agents {names} leave" ; "a quoted list")]
     #[test_case(r#"agent "a1" is told "go away now""# => "agent {name} is told {string}" ; "quoted text with spaces")]
     #[test_case("80s pass after 2 weeks" => "{duration} pass after {duration}" ; "durations")]
-    #[test_case("5 agents run 1.4.0" => "{int} agents run {version}" ; "numbers and versions")]
-    #[test_case("TASK_LOST with REASON_SLAVE_REMOVED from SOURCE_MASTER" => "{state} with {reason} from {source}" ; "mesos names")]
+    #[test_case("5 agents run 1.4" => "{int} agents run {release}" ; "numbers and registered numbers")]
+    #[test_case("paint it red not blue" => "paint it {color} not blue" ; "values of registered types")]
     #[test_case("the metric master/uptime (secs)" => r"the metric master\/uptime \(secs\)" ; "pattern syntax is escaped")]
     fn an_unknown_step_suggests_a_pattern_with_inferred_placeholders(text: &str) -> String {
-        infer_pattern(text).0
+        types().infer_pattern(text).0
+    }
+
+    #[test]
+    fn an_inferred_pattern_says_how_to_read_each_value() {
+        let (_, reads) = types().infer_pattern("\"a1\" turns red after 5s");
+        pretty_assertions::assert_eq!(
+            reads,
+            [
+                ("name".to_string(), "args.name(0)".to_string()),
+                ("color".to_string(), "args.get::<Color>(1)".to_string()),
+                ("duration".to_string(), "args.duration(2)".to_string()),
+            ]
+        );
     }
 
     #[test]
@@ -817,7 +981,9 @@ mod tests {
         pretty_assertions::assert_eq!(names.to_string(), "\"a1\", \"a2\" and \"a3\"");
         let string = Value::Str("say \"hi\"".into());
         pretty_assertions::assert_eq!(string.to_string(), r#""say \"hi\"""#);
-        let reason = Value::Reason(Reason::AgentRemoved);
-        pretty_assertions::assert_eq!(reason.to_string(), "REASON_AGENT_REMOVED");
+        let Ok(quoted) = types().parse(ParamId::Builtin(Builtin::Name), "\"a1\"") else {
+            panic!("a name")
+        };
+        pretty_assertions::assert_eq!(quoted.to_string(), "\"a1\"");
     }
 }

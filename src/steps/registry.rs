@@ -7,7 +7,8 @@
 //! - `(text)`: optional text, attached to a word (`task(s)`, `pass(es)`) or standing
 //!   before one (`(an )agent`);
 //! - `a/an`, `is/are`: alternative single words;
-//! - `{type}`: a placeholder, one of [`BUILTIN_PLACEHOLDERS`](super::params::BUILTIN_PLACEHOLDERS)
+//! - `{type}`: a placeholder, built in (`{duration}`, `{name}`, `{names}`, `{int}`,
+//!   `{string}`, `{word}`)
 //!   or a type added with [`RegistryBuilder::parameter`];
 //! - `\(`, `\)`, `\{`, `\}`, `\/`, `\\`: those characters as literal text.
 //!
@@ -30,9 +31,9 @@ use std::fmt;
 use std::ops::Range;
 use std::panic::Location;
 
-use super::params::{ParamId, ParamTypes, ParseFn, Shape, Value, classify, infer_pattern};
-use crate::model::{Duration, Reason, Source, TaskState, Version};
+use super::params::{ParamId, ParamTypes, Placeholder, PlaceholderDoc, Value, classify};
 use crate::suggest::edit_distance;
+use crate::time::Duration;
 
 /// The keyword a step is written with; `And`, `But` and `*` take the kind of the step
 /// above them before a lookup.
@@ -101,6 +102,15 @@ pub enum TableUse {
     /// The step needs a table; the header is a hint for messages and `netsplit steps`
     /// (the step itself decides which headers it accepts).
     Required(&'static [&'static str]),
+}
+
+/// What a step carries beside its text. A Gherkin step has at most one of a data
+/// table and a doc string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attached {
+    Nothing,
+    Table,
+    DocString,
 }
 
 /// Whether a step takes a doc string.
@@ -254,19 +264,24 @@ impl<'a> Args<'a> {
     accessor!(duration -> Duration, Duration, "duration", |d| *d);
     accessor!(name -> &str, Name, "name", |n| n);
     accessor!(names -> &[String], Names, "names", |n| n);
-    accessor!(state -> TaskState, State, "state", |s| *s);
-    accessor!(reason -> Reason, Reason, "reason", |r| *r);
-    accessor!(source -> Source, Source, "source", |s| *s);
     accessor!(int -> i64, Int, "int", |n| *n);
     accessor!(string -> &str, Str, "string", |s| s);
-    accessor!(version -> Version, Version, "version", |v| *v);
     accessor!(word -> &str, Word, "word", |w| w);
 
-    /// The text a user-registered placeholder took (its parser's [`Value::Custom`]).
-    pub fn custom(&self, i: usize) -> &str {
+    /// The value of placeholder `i` of a type a vocabulary registered
+    /// ([`Placeholder`]), as the `T` its parser returned: parsed once, when the step
+    /// matched.
+    pub fn get<T: std::any::Any>(&self, i: usize) -> &T {
         match self.value(i) {
-            Value::Custom(_, text) => text,
-            other => self.wrong_type(i, "custom type", other),
+            Value::Custom(custom) => custom.get::<T>().unwrap_or_else(|| {
+                panic!(
+                    "placeholder {i} of step pattern `{}` is a `{{{}}}`, whose parser does not return a `{}`",
+                    self.pattern,
+                    custom.type_name(),
+                    std::any::type_name::<T>()
+                )
+            }),
+            other => self.wrong_type(i, std::any::type_name::<T>(), other),
         }
     }
 
@@ -747,21 +762,13 @@ impl<W> RegistryBuilder<W> {
         });
     }
 
-    /// Adds the placeholder type `{name}`: `shape` decides which text it takes, `parse`
-    /// turns that text into a value (usually `Value::Custom(name, text)`) or explains
-    /// what is wrong with it. Patterns may use it whether registered before or after it.
-    pub fn parameter(
-        mut self,
-        name: &str,
-        shape: Shape,
-        parse: impl Fn(&str) -> Result<Value, String> + Send + Sync + 'static,
-    ) -> Self {
-        let parse: ParseFn = Box::new(parse);
-        if let Err(message) = self.types.add(name, shape, parse) {
-            self.errors.push(RegistryError::BadParameter {
-                name: name.to_string(),
-                message,
-            });
+    /// Adds a placeholder type. Patterns may use it whether registered before or
+    /// after it; handlers read its values with [`Args::get`].
+    pub fn parameter(mut self, placeholder: Placeholder) -> Self {
+        let name = placeholder.doc().name.clone();
+        if let Err(message) = self.types.add(placeholder) {
+            self.errors
+                .push(RegistryError::BadParameter { name, message });
         }
         self
     }
@@ -866,6 +873,12 @@ impl<W> Registry<W> {
         &self.defs
     }
 
+    /// What each placeholder type accepts: the built-in ones, then those the
+    /// vocabulary added, in registration order.
+    pub fn placeholders(&self) -> Vec<PlaceholderDoc> {
+        self.types.docs()
+    }
+
     /// A builder holding every step and placeholder type of this registry, so that a
     /// user can add steps for their own world to a built-in vocabulary.
     pub fn extend(self) -> RegistryBuilder<W> {
@@ -882,8 +895,7 @@ impl<W> Registry<W> {
         &self,
         kind: StepKind,
         text: &str,
-        has_table: bool,
-        has_doc_string: bool,
+        attached: Attached,
     ) -> Result<Found<'_, W>, LookupError> {
         let normal = normalize(text);
         let mut scratch = Scratch::default();
@@ -914,7 +926,7 @@ impl<W> Registry<W> {
         }
         if let Some((i, values, spans)) = matched.pop() {
             let def = &self.defs[i];
-            check_attachments(def, kind, text, has_table, has_doc_string)?;
+            check_attachments(def, kind, text, attached)?;
             let chars = char_offsets(text);
             return Ok(Found {
                 def,
@@ -951,7 +963,7 @@ impl<W> Registry<W> {
             kind,
             text: text.to_string(),
             suggestions: self.suggestions(kind, &normal),
-            snippet: snippet(kind, &normal),
+            snippet: snippet(&self.types, kind, &normal),
         })
     }
 
@@ -1004,7 +1016,7 @@ impl<W> Registry<W> {
     /// and, with the text's values replaced by placeholders, to their patterns.
     fn suggestions(&self, kind: StepKind, text: &str) -> Vec<String> {
         let step = format!("{kind} {text}");
-        let inferred = format!("{kind} {}", infer_pattern(text).0);
+        let inferred = format!("{kind} {}", self.types.infer_pattern(text).0);
         let limit = (step.chars().count() / 2).max(2);
         let mut scored: Vec<(usize, usize)> = self
             .defs
@@ -1038,10 +1050,11 @@ fn check_attachments<W>(
     def: &StepDef<W>,
     kind: StepKind,
     text: &str,
-    has_table: bool,
-    has_doc_string: bool,
+    attached: Attached,
 ) -> Result<(), LookupError> {
     let (text, pattern) = (text.to_string(), def.pattern.clone());
+    let has_table = attached == Attached::Table;
+    let has_doc_string = attached == Attached::DocString;
     match (def.table, has_table) {
         (TableUse::Required(header), false) => {
             return Err(LookupError::TableMissing {
@@ -1076,20 +1089,22 @@ fn check_attachments<W>(
 }
 
 /// Rust code that registers a step for `text` (normalised).
-fn snippet(kind: StepKind, text: &str) -> String {
-    let (pattern, types) = infer_pattern(text);
+fn snippet(types: &ParamTypes, kind: StepKind, text: &str) -> String {
+    let (pattern, reads) = types.infer_pattern(text);
     let mut code = format!(
         "builder.{}({pattern:?}, {text:?}, |world, args| {{\n",
         kind.method()
     );
-    for (i, ty) in types.iter().enumerate() {
-        let variable = if types.iter().filter(|t| *t == ty).count() > 1 {
-            let nth = types[..=i].iter().filter(|t| *t == ty).count();
+    for (i, (ty, read)) in reads.iter().enumerate() {
+        let ty = ty.replace('-', "_");
+        let same = |t: &&(String, String)| t.0.replace('-', "_") == ty;
+        let variable = if reads.iter().filter(same).count() > 1 {
+            let nth = reads[..=i].iter().filter(same).count();
             format!("{ty}_{nth}")
         } else {
-            ty.to_string()
+            ty.clone()
         };
-        code += &format!("    let {variable} = args.{ty}({i});\n");
+        code += &format!("    let {variable} = {read};\n");
     }
     code += "    // change `world` as the step says\n    Ok(())\n})";
     code
@@ -1720,7 +1735,18 @@ impl CharOffsets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::steps::{CustomValue, Shape};
     use test_case::test_case;
+
+    /// A word-shaped placeholder type that takes any token starting with `prefix`.
+    fn prefixed(name: &'static str, prefix: &'static str) -> Placeholder {
+        Placeholder::new(name, Shape::Word, move |t: &str| {
+            match t.starts_with(prefix) {
+                true => Ok(t.to_string()),
+                false => Err(format!("`{t}` does not start with `{prefix}`")),
+            }
+        })
+    }
 
     /// The toy world: a counter and a log of the steps that ran.
     #[derive(Debug, Default, PartialEq)]
@@ -1739,6 +1765,24 @@ mod tests {
 
     fn toy() -> RegistryBuilder<Toy> {
         Registry::<Toy>::builder()
+            .parameter(Placeholder::new("state", Shape::Word, |t: &str| {
+                const STATES: [&str; 2] = ["TASK_LOST", "TASK_RUNNING"];
+                match STATES.contains(&t) {
+                    true => Ok(t.to_string()),
+                    false => Err(format!(
+                        "`{t}` is not a task state; did you mean `{}`?",
+                        crate::suggest::closest(t, STATES, 1).first().unwrap_or(&"TASK_LOST")
+                    )),
+                }
+            }))
+            .parameter(prefixed("reason", "REASON_"))
+            .parameter(prefixed("source", "SOURCE_"))
+            .parameter(Placeholder::new("version", Shape::Number, |t: &str| {
+                match t.starts_with("1.") {
+                    true => Ok(t.to_string()),
+                    false => Err(format!("`{t}` is no such release")),
+                }
+            }))
             .given("a counter at {int}", "a counter at 5", |world, args| {
                 world.count = args.int(0);
                 Ok(())
@@ -1793,7 +1837,7 @@ mod tests {
     /// and the values it took, or the lookup error.
     fn check(kind: StepKind, text: &str) -> Result<(String, Vec<Value>), LookupError> {
         registry()
-            .find(kind, text, false, false)
+            .find(kind, text, Attached::Nothing)
             .map(|found| (found.def.pattern.clone(), found.values))
     }
 
@@ -1829,10 +1873,10 @@ mod tests {
             check(Then, text).unwrap().1,
             vec![
                 Value::Name("spark".into()),
-                Value::State(TaskState::Lost),
+                Value::Custom(CustomValue::new("state", "TASK_LOST", ())),
                 Value::Name("t1".into()),
-                Value::Reason(Reason::AgentRemoved),
-                Value::Source(Source::Master),
+                Value::Custom(CustomValue::new("reason", "REASON_SLAVE_REMOVED", ())),
+                Value::Custom(CustomValue::new("source", "SOURCE_MASTER", ())),
             ]
         );
     }
@@ -2017,7 +2061,9 @@ mod tests {
             .then("sky is {word}", "sky is blue", log)
             .build()
             .unwrap();
-        let error = registry.find(Then, "sky is red", false, false).unwrap_err();
+        let error = registry
+            .find(Then, "sky is red", Attached::Nothing)
+            .unwrap_err();
         pretty_assertions::assert_eq!(
             error.to_string(),
             "the step `Then sky is red` matches 2 patterns:\n  `Then {word} is red`\n  `Then sky is {word}`\nmake one of them more specific"
@@ -2049,9 +2095,7 @@ mod tests {
     #[test_case("(the)", "the pattern is empty", 0 ; "only optional text")]
     fn a_pattern_that_does_not_parse_is_an_error(pattern: &str, message: &str, column: usize) {
         let result = Registry::<Toy>::builder()
-            .parameter("color", Shape::Word, |t| {
-                Ok(Value::Custom("color".into(), t.into()))
-            })
+            .parameter(prefixed("color", ""))
             .then(pattern, "the sky", log)
             .build();
         let errors = result.err().expect("the pattern should not parse");
@@ -2075,7 +2119,7 @@ mod tests {
         let errors = build_errors(|b| {
             b.given("the {colour} sky", "the blue sky", log)
                 .given("a counter at {int}", "a counter at x", log)
-                .parameter("int", Shape::Word, |t| Ok(Value::Word(t.into())))
+                .parameter(prefixed("int", ""))
         });
         pretty_assertions::assert_eq!(errors.len(), 4, "{errors:#?}");
         let bad_pattern = errors.iter().find(|e| e.contains("{colour}")).unwrap();
@@ -2097,44 +2141,53 @@ mod tests {
             .build()
             .unwrap();
         let found = registry
-            .find(Then, "the metric master/uptime (secs) is 7", false, false)
+            .find(
+                Then,
+                "the metric master/uptime (secs) is 7",
+                Attached::Nothing,
+            )
             .unwrap();
         pretty_assertions::assert_eq!(found.values, vec![Value::Int(7)]);
     }
 
     fn colors() -> RegistryBuilder<Toy> {
         Registry::<Toy>::builder()
-            .parameter("color", Shape::Word, |text| match text {
-                "red" | "green" => Ok(Value::Custom("color".into(), text.into())),
-                _ => Err(format!("`{text}` is not a color; use `red` or `green`")),
-            })
-            .parameter("path", Shape::Quoted, |text| {
+            .parameter(Placeholder::new(
+                "color",
+                Shape::Word,
+                |text: &str| match text {
+                    "red" | "green" => Ok(text.to_uppercase()),
+                    _ => Err(format!("`{text}` is not a color; use `red` or `green`")),
+                },
+            ))
+            .parameter(Placeholder::new("path", Shape::Quoted, |text: &str| {
                 if text.starts_with('/') {
-                    Ok(Value::Custom("path".into(), text.into()))
+                    Ok(std::path::PathBuf::from(text))
                 } else {
                     Err(format!("`{text}` is not an absolute path"))
                 }
-            })
+            }))
             .given("the sky is {color}", "the sky is red", |world, args| {
-                world.log.push(format!("sky {}", args.custom(0)));
+                world.log.push(format!("sky {}", args.get::<String>(0)));
                 Ok(())
             })
             .given(
                 "a file at {path}",
                 r#"a file at "/tmp/x y""#,
                 |world, args| {
-                    world.log.push(format!("file {}", args.custom(0)));
+                    let path = args.get::<std::path::PathBuf>(0);
+                    world.log.push(format!("file {}", path.display()));
                     Ok(())
                 },
             )
     }
 
-    #[test_case("the sky is green" => "sky green" ; "a word-shaped type")]
+    #[test_case("the sky is green" => "sky GREEN" ; "a word-shaped type")]
     #[test_case(r#"a file at "/var/log/my file""# => "file /var/log/my file" ; "a quoted type gets the text inside the quotes")]
     fn a_custom_placeholder_type_gives_its_value_to_the_handler(text: &str) -> String {
         let registry = colors().build().unwrap();
         let mut world = Toy::default();
-        let found = registry.find(Given, text, false, false).unwrap();
+        let found = registry.find(Given, text, Attached::Nothing).unwrap();
         found.run(&mut world, None, None).unwrap();
         world.log.join("; ")
     }
@@ -2147,7 +2200,7 @@ mod tests {
         column: usize,
     ) {
         let registry = colors().build().unwrap();
-        match registry.find(Given, text, false, false).unwrap_err() {
+        match registry.find(Given, text, Attached::Nothing).unwrap_err() {
             LookupError::BadArgument {
                 message: m,
                 column: c,
@@ -2163,16 +2216,17 @@ mod tests {
     fn extend_adds_steps_to_a_built_registry() {
         let registry = registry()
             .extend()
-            .parameter("parity", Shape::Word, |t| match t {
-                "odd" | "even" => Ok(Value::Custom("parity".into(), t.into())),
+            .parameter(Placeholder::new("parity", Shape::Word, |t: &str| match t {
+                "odd" => Ok(true),
+                "even" => Ok(false),
                 _ => Err(format!("`{t}` is not `odd` or `even`")),
-            })
+            }))
             .then(
                 "the counter is {parity}",
                 "the counter is odd",
                 |world, args| {
                     let odd = world.count % 2 != 0;
-                    let expected = args.custom(0) == "odd";
+                    let expected = *args.get::<bool>(0);
                     StepError::check_eq("the counter's parity differs", &expected, &odd)
                 },
             )
@@ -2186,7 +2240,7 @@ mod tests {
             (Then, "the counter is 5"),
         ] {
             registry
-                .find(kind, text, false, false)
+                .find(kind, text, Attached::Nothing)
                 .unwrap()
                 .run(&mut world, None, None)
                 .unwrap();
@@ -2212,18 +2266,17 @@ mod tests {
         );
     }
 
-    #[test_case(Given, "the master flags:", false, false => "the step `Given the master flags:` needs a data table (pattern `Given the master flags:`); add one under it, e.g. `| flag | value |`" ; "a table missing")]
-    #[test_case(Given, "a counter at 5", true, false => "the step `Given a counter at 5` takes no data table (pattern `Given a counter at {int}`); remove the table or indent it less if it belongs elsewhere" ; "a table unexpected")]
-    #[test_case(Then, "the description is:", false, false => "the step `Then the description is:` needs a doc string between `\"\"\"` lines (pattern `Then the description is:`)" ; "a doc string missing")]
-    #[test_case(Then, "the counter is 1", false, true => "the step `Then the counter is 1` takes no doc string (pattern `Then the counter is {int}`)" ; "a doc string unexpected")]
+    #[test_case(Given, "the master flags:", Attached::Nothing => "the step `Given the master flags:` needs a data table (pattern `Given the master flags:`); add one under it, e.g. `| flag | value |`" ; "a table missing")]
+    #[test_case(Given, "a counter at 5", Attached::Table => "the step `Given a counter at 5` takes no data table (pattern `Given a counter at {int}`); remove the table or indent it less if it belongs elsewhere" ; "a table unexpected")]
+    #[test_case(Then, "the description is:", Attached::Nothing => "the step `Then the description is:` needs a doc string between `\"\"\"` lines (pattern `Then the description is:`)" ; "a doc string missing")]
+    #[test_case(Then, "the counter is 1", Attached::DocString => "the step `Then the counter is 1` takes no doc string (pattern `Then the counter is {int}`)" ; "a doc string unexpected")]
     fn tables_and_doc_strings_must_fit_the_step(
         kind: StepKind,
         text: &str,
-        table: bool,
-        doc: bool,
+        attached: Attached,
     ) -> String {
         registry()
-            .find(kind, text, table, doc)
+            .find(kind, text, attached)
             .unwrap_err()
             .to_string()
     }
@@ -2237,11 +2290,11 @@ mod tests {
             vec!["registry".into(), "in_memory".into()],
         ]);
         let found = registry
-            .find(Given, "the master flags:", true, false)
+            .find(Given, "the master flags:", Attached::Table)
             .unwrap();
         found.run(&mut world, Some(table.clone()), None).unwrap();
         registry
-            .find(Given, "a counter at 4", false, false)
+            .find(Given, "a counter at 4", Attached::Nothing)
             .unwrap()
             .run(&mut world, None, None)
             .unwrap();
@@ -2267,7 +2320,7 @@ mod tests {
             ..Toy::default()
         };
         let error = registry
-            .find(Then, "the counter is 4", false, false)
+            .find(Then, "the counter is 4", Attached::Nothing)
             .unwrap()
             .run(&mut world, None, None)
             .unwrap_err();
@@ -2282,7 +2335,7 @@ mod tests {
     fn found_spans_point_at_the_values_in_the_text_as_written() {
         let text = r#"agent  "a1"   is partitioned from the master for 1m  20s"#;
         let registry = registry();
-        let found = registry.find(When, text, false, false).unwrap();
+        let found = registry.find(When, text, Attached::Nothing).unwrap();
         let taken: Vec<String> = found
             .spans
             .iter()
@@ -2374,10 +2427,10 @@ mod tests {
             .build()
             .unwrap();
         let text = format!("{}fin", "x ".repeat(40));
-        assert!(registry.find(Then, &text, false, false).is_err());
+        assert!(registry.find(Then, &text, Attached::Nothing).is_err());
         assert!(
             registry
-                .find(Then, &format!("{}end", "x ".repeat(40)), false, false)
+                .find(Then, &format!("{}end", "x ".repeat(40)), Attached::Nothing)
                 .is_ok()
         );
     }

@@ -14,11 +14,18 @@
 //! is still caught. It runs without `unshare --net`: the test already passed without a
 //! network in the suite, and the namespace's set-up is not the test's cost.
 //!
+//! "Alone" also means alone on a core: where Linux allows it (root, or `CAP_SYS_NICE`),
+//! the run gets real-time priority (`chrt --fifo`), so that no other process on the
+//! machine (a build, a browser, busy loops) can keep it waiting for a CPU. Its wall time
+//! is then its own CPU time plus its sleeps and I/O, on a busy machine as on a quiet one.
+//! Where that is not allowed, runs get normal priority and the report says so.
+//!
 //! Tests whose suite time is averaged over their binary (plain libtest without nextest) are
 //! each run alone when the average comes over half the budget, which also tells which of
 //! them is slow.
 
-use std::process::Stdio;
+use std::fmt;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -51,8 +58,9 @@ pub fn retime(
         return Ok(Vec::new());
     }
     let runs = config.alone_runs.max(1);
+    let priority = Priority::detect();
     output.line(&format!(
-        "--- {} test{} over half {} budget in the suite: timed again alone, {runs} run{} each",
+        "--- {} test{} over half {} budget in the suite: timed again alone, {runs} run{} each, {priority}",
         candidates.len(),
         plural(candidates.len()),
         if candidates.len() == 1 {
@@ -73,7 +81,7 @@ pub fn retime(
         let mut samples = Vec::with_capacity(runs as usize);
         let mut failure = None;
         for _ in 0..runs {
-            match run_alone(binary, &test.name)? {
+            match run_alone(binary, &test.name, &priority)? {
                 Ok(time) => samples.push(time),
                 Err(why) => {
                     failure = Some(why);
@@ -109,14 +117,61 @@ pub fn retime(
     Ok(failed)
 }
 
+/// The scheduling priority of the runs alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Priority {
+    /// `chrt --fifo 50`: no process of normal priority delays the run.
+    RealTime,
+    /// Normal priority; the reason real-time priority could not be had.
+    Normal(String),
+}
+
+impl Priority {
+    fn detect() -> Priority {
+        match Command::new("chrt")
+            .args(["--fifo", "50", "true"])
+            .stdin(Stdio::null())
+            .output()
+        {
+            Ok(out) if out.status.success() => Priority::RealTime,
+            Ok(out) => Priority::Normal(String::from_utf8_lossy(&out.stderr).trim().to_owned()),
+            Err(e) => Priority::Normal(format!("cannot start `chrt`: {e}")),
+        }
+    }
+
+    /// The program and arguments that run a command at this priority.
+    fn wrapper(&self) -> Option<&'static [&'static str]> {
+        match self {
+            Priority::RealTime => Some(&["chrt", "--fifo", "50"]),
+            Priority::Normal(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Priority::RealTime => f.write_str("at real-time priority (chrt --fifo)"),
+            Priority::Normal(why) => write!(
+                f,
+                "at normal priority, so a busy machine still slows them (real-time priority: {why})"
+            ),
+        }
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
 /// One run of `name` alone: its wall time, or why it did not pass (an `Err` inside: the
 /// test's own outcome; an `Err` outside: the binary could not be started).
-fn run_alone(binary: &TestBinary, name: &str) -> Result<Result<Duration, String>> {
-    let mut command = binary.command(None);
+fn run_alone(
+    binary: &TestBinary,
+    name: &str,
+    priority: &Priority,
+) -> Result<Result<Duration, String>> {
+    let mut command = binary.command(priority.wrapper());
     command
         .args(["--exact", name, "--test-threads", "1", "--color", "never"])
         .stdin(Stdio::null())
@@ -174,10 +229,11 @@ mod tests {
     #[test]
     fn a_run_alone_runs_exactly_the_named_test_and_says_when_nothing_matched() {
         let binary = myself();
-        let time = run_alone(&binary, QUICK).unwrap();
+        let priority = Priority::detect();
+        let time = run_alone(&binary, QUICK, &priority).unwrap();
         assert!(time.is_ok(), "{time:?}");
         assert_eq!(
-            run_alone(&binary, "retime::tests::no_such_test").unwrap(),
+            run_alone(&binary, "retime::tests::no_such_test", &priority).unwrap(),
             Err(
                 "`--exact` matched no test: the binary runs it under another name than it lists"
                     .to_owned()

@@ -1,4 +1,4 @@
-//! Virtual time: instants and durations of the simulated cluster.
+//! Virtual time: instants and durations of a simulated system.
 //!
 //! Time in the model is data. Nothing here reads a wall clock; an [`Instant`] is a
 //! number of milliseconds since the scenario began, and it only moves when the

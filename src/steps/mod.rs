@@ -11,7 +11,7 @@
 //! This module is generic over the world a step changes; it knows nothing of Mesos.
 //!
 //! ```
-//! use netsplit::steps::{LookupError, Registry, StepError, StepKind};
+//! use netsplit::steps::{Attached, LookupError, Registry, StepError, StepKind};
 //!
 //! #[derive(Default)]
 //! struct Counter(i64);
@@ -28,11 +28,11 @@
 //!     .unwrap();
 //!
 //! let mut counter = Counter::default();
-//! let step = registry.find(StepKind::When, "the counter is increased by 5", false, false).unwrap();
+//! let step = registry.find(StepKind::When, "the counter is increased by 5", Attached::Nothing).unwrap();
 //! step.run(&mut counter, None, None).unwrap();
 //! assert_eq!(counter.0, 5);
 //!
-//! let error = registry.find(StepKind::Then, "the counter is 5x", false, false).unwrap_err();
+//! let error = registry.find(StepKind::Then, "the counter is 5x", Attached::Nothing).unwrap_err();
 //! assert!(matches!(error, LookupError::BadArgument { column: 15, .. }));
 //! ```
 

@@ -1,8 +1,9 @@
 //! The inventory: every test of every tier, with its time and whether (and why) it is ignored.
 //!
-//! Plain data, filled in by [`crate::suite`] from the test binaries' own `--list` output and
-//! the test run's timings, and read by [`super::check()`] and [`super::draw()`]. Nothing here runs
-//! anything, so the pyramid's rules can be tested on inventories made up by hand.
+//! Plain data, filled in (by `suite`, `run` and `retime`) from the test binaries' own `--list`
+//! output and the test run's timings, and read by [`super::check()`] and [`super::draw()`].
+//! Nothing here runs anything, so the pyramid's rules can be tested on inventories made up by
+//! hand.
 
 use std::fmt;
 use std::str::FromStr;
@@ -72,7 +73,7 @@ pub struct Time {
     /// cannot time each test (plain libtest, run without nextest).
     pub averaged: bool,
     /// The fastest of the runs of this test alone, for a test whose suite time came near or
-    /// over its budget (see [`crate::retime`]).
+    /// over its budget (timed again by `retime`).
     pub alone: Option<Alone>,
 }
 

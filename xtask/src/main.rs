@@ -17,10 +17,15 @@
 //!    - [`tasks::pyramid`]: `cargo xtask pyramid`, the test pyramid: counted, timed, drawn,
 //!      checked.
 //!
+//! What the spec harness writes and xtask reads (environment variables, the tier prefixes of
+//! test names, the timing file, the ignore-reason listing) is defined once, for both, in the
+//! `netsplit_protocol` crate.
+//!
 //! xtask works on the cargo workspace around the current directory and reads that
 //! workspace's `.config/pyramid.toml`, so it can check other projects as well. It needs
-//! only cargo to build: its one dependency is `anyhow`; JSON, JUnit XML and the config are
-//! read by small readers of its own ([`json`], [`junit`], [`pyramid::config`]).
+//! only cargo to build: its one outside dependency is `anyhow` (the protocol crate has
+//! none); JSON, JUnit XML and the config are read by small readers of its own ([`json`],
+//! [`junit`], [`pyramid::config`]).
 
 mod cargo;
 mod json;

@@ -33,16 +33,14 @@ impl Tier {
     }
 
     /// The prefix the spec harness puts before the names of this tier's scenarios:
-    /// `[unit] `, `[integration] `, `[e2e] `.
+    /// `[unit] `, `[integration] `, `[e2e] ` ([`netsplit_protocol::tier_prefix`]).
     pub fn prefix(self) -> String {
-        format!("[{}] ", self.name())
+        netsplit_protocol::tier_prefix(self.name())
     }
 
     /// The tier whose prefix `name` starts with, if any.
     pub fn of_prefixed(name: &str) -> Option<Tier> {
-        Tier::ALL
-            .into_iter()
-            .find(|tier| name.starts_with(&tier.prefix()))
+        netsplit_protocol::tier_of_prefixed(name)?.parse().ok()
     }
 }
 
@@ -283,6 +281,16 @@ mod tests {
         assert_eq!(Tier::of_prefixed("[e2e] cli::help"), Some(Tier::E2e));
         assert_eq!(Tier::of_prefixed("[unit]no space"), None);
         assert_eq!(Tier::of_prefixed("model::time::tests::x"), None);
+        assert_eq!(Tier::of_prefixed("[smoke] not a tier of the pyramid"), None);
+    }
+
+    #[test]
+    fn the_pyramid_has_a_tier_for_each_tier_of_the_spec_harness() {
+        assert_eq!(Tier::ALL.map(Tier::name), netsplit_protocol::TIERS);
+        for tier in Tier::ALL {
+            let name = format!("{}x", tier.prefix());
+            assert_eq!(Tier::of_prefixed(&name), Some(tier));
+        }
     }
 
     #[test]

@@ -3,10 +3,13 @@
 //! Spec roots are `specs/` under the package, or the directories listed in
 //! `NETSPLIT_SPECS` (separated by `:`). Files are found recursively and visited in
 //! path order, so names and order never depend on the file system. A test name is
-//! `[<tier>] <feature path>::<rule>::<scenario>`, and [`file_for_name`] maps a name
-//! back to its file so that `--exact NAME` loads one file only.
+//! `[<tier>] <feature path>::<rule>::<scenario>` (the tier prefix is xtask's too:
+//! [`netsplit_protocol::tier_prefix`]), and [`file_for_name`] maps a name back to its
+//! file so that `--exact NAME` loads one file only.
 
 use std::path::{Path, PathBuf};
+
+use netsplit_protocol::{split_tier_prefix, tier_prefix};
 
 /// A directory of spec files.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,15 +113,22 @@ fn spec_file(root: &Root, path: PathBuf) -> SpecFile {
 
 /// The test name of a scenario.
 pub fn test_name(tier: &str, feature_path: &str, rule: Option<&str>, title: &str) -> String {
+    let prefix = tier_prefix(tier);
     match rule {
-        Some(rule) => format!("[{tier}] {feature_path}::{rule}::{title}"),
-        None => format!("[{tier}] {feature_path}::{title}"),
+        Some(rule) => format!("{prefix}{feature_path}::{rule}::{title}"),
+        None => format!("{prefix}{feature_path}::{title}"),
     }
+}
+
+/// The test name of a trial that reports a problem rather than a scenario (a file that
+/// does not load, a bad `NETSPLIT_TAGS`, no scenarios at all): in the unit tier.
+pub fn problem_name(subject: &str) -> String {
+    format!("{}{subject}", tier_prefix("unit"))
 }
 
 /// The test name of a file that could not be loaded.
 pub fn file_test_name(file: &SpecFile) -> String {
-    format!("[unit] {}", file.display)
+    problem_name(&file.display)
 }
 
 /// The spec file a test name comes from, if it exists under one of the roots: the
@@ -126,7 +136,7 @@ pub fn file_test_name(file: &SpecFile) -> String {
 /// `detection::window::X` finds `detection/window.feature` even beside
 /// `detection.feature`).
 pub fn file_for_name(roots: &[Root], name: &str) -> Option<SpecFile> {
-    let rest = name.strip_prefix('[')?.split_once("] ")?.1;
+    let (_, rest) = split_tier_prefix(name)?;
     let segments: Vec<&str> = rest.split("::").collect();
     for root in roots {
         if root.dir.is_file() {

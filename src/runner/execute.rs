@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use netsplit_protocol::strip_ansi;
+
 use crate::spec::{Diagnostic, Scenario, Step, StepArgument, StepKind as SpecKind};
 use crate::steps::registry::{Attached, LookupError, Registry, StepError, StepKind, Table};
 use crate::steps::world::World;
@@ -220,33 +222,4 @@ fn failure_message<W: World>(
     }
     let _ = write!(out, "rerun: {rerun}");
     out
-}
-
-/// Removes ANSI escape sequences, for `--color never` and files.
-pub fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' && chars.peek() == Some(&'[') {
-            chars.next();
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ansi_styles_are_stripped_without_touching_the_text() {
-        pretty_assertions::assert_eq!(strip_ansi("\u{1b}[31m<x\u{1b}[0m y"), "<x y");
-    }
 }

@@ -21,6 +21,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use libtest_mimic::{Arguments, ColorSetting, FormatSetting, Trial};
+use netsplit_protocol::{
+    LIST_IGNORE_REASONS_VAR, TIMINGS_VAR, TrialStatus, ignored_listing_line, timing_line,
+};
 
 use crate::steps::registry::Registry;
 use crate::steps::world::World;
@@ -107,11 +110,11 @@ impl<W: World + 'static> Harness<W> {
             outcomes: Mutex::new(BTreeMap::new()),
         });
         let plan = self.plan(&args, color, &shared);
-        if args.list && args.ignored && std::env::var_os("NETSPLIT_LIST_IGNORE_REASONS").is_some() {
+        if args.list && args.ignored && std::env::var_os(LIST_IGNORE_REASONS_VAR).is_some() {
             // The pyramid check's listing: every ignored trial with its reason.
             let mut out = std::io::stdout().lock();
             for (name, reason) in &plan.ignored {
-                let _ = writeln!(out, "{name}: test\t{reason}");
+                let _ = out.write_all(ignored_listing_line(name, reason).as_bytes());
             }
             return ExitCode::SUCCESS;
         }
@@ -131,7 +134,7 @@ impl<W: World + 'static> Harness<W> {
             }
             entries.push(entry);
         }
-        if let Some(path) = std::env::var_os("NETSPLIT_TIMINGS") {
+        if let Some(path) = std::env::var_os(TIMINGS_VAR) {
             write_timings(&PathBuf::from(path), &outcomes);
         }
         let pretty = matches!(args.format, None | Some(FormatSetting::Pretty)) && !args.quiet;
@@ -158,7 +161,7 @@ impl<W: World + 'static> Harness<W> {
                     failing(
                         &mut plan,
                         shared,
-                        "[unit] NETSPLIT_TAGS",
+                        &discover::problem_name("NETSPLIT_TAGS"),
                         ("", "NETSPLIT_TAGS"),
                         error.to_string(),
                     );
@@ -183,7 +186,7 @@ impl<W: World + 'static> Harness<W> {
                         Err(error) => failing(
                             &mut plan,
                             shared,
-                            &format!("[unit] {}", root.display),
+                            &discover::problem_name(&root.display),
                             ("", &root.display),
                             missing_root(root, &error),
                         ),
@@ -317,7 +320,7 @@ impl<W: World + 'static> Harness<W> {
             failing(
                 &mut plan,
                 shared,
-                "[unit] no scenarios found",
+                &discover::problem_name("no scenarios found"),
                 ("", "specs"),
                 message,
             );
@@ -448,15 +451,16 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
+/// Appends a line per finished trial to the timing file (`NETSPLIT_TIMINGS`).
 fn write_timings(path: &PathBuf, outcomes: &BTreeMap<String, Outcome>) {
     let mut lines = String::new();
     for (name, outcome) in outcomes {
-        let (kind, ms) = match outcome {
-            Outcome::Passed(d) => ("passed", d.as_secs_f64() * 1000.0),
-            Outcome::Failed(d) => ("failed", d.as_secs_f64() * 1000.0),
-            Outcome::Ignored(_) => ("ignored", 0.0),
+        let (status, elapsed) = match outcome {
+            Outcome::Passed(d) => (TrialStatus::Passed, *d),
+            Outcome::Failed(d) => (TrialStatus::Failed, *d),
+            Outcome::Ignored(_) => (TrialStatus::Ignored, std::time::Duration::ZERO),
         };
-        lines.push_str(&format!("{name}\t{kind}\t{ms:.3}\n"));
+        lines.push_str(&timing_line(name, status, elapsed));
     }
     let written = std::fs::OpenOptions::new()
         .create(true)

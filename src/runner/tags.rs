@@ -6,14 +6,13 @@
 
 use std::fmt;
 
-/// The tiers of the test pyramid, bottom up.
-pub const TIERS: &[&str] = &["unit", "integration", "e2e"];
+use netsplit_protocol::TIERS;
 
-/// The tiers a scenario runs in (each once), in pyramid order; `unit` by default.
+/// The tiers a scenario runs in (each once), in pyramid order ([`TIERS`]); `unit` by
+/// default.
 pub fn tiers(tags: &[&str]) -> Vec<&'static str> {
     let chosen: Vec<&'static str> = TIERS
-        .iter()
-        .copied()
+        .into_iter()
         .filter(|tier| tags.contains(tier))
         .collect();
     if chosen.is_empty() {

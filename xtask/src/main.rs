@@ -1,27 +1,40 @@
 //! `cargo xtask`: the project's automation, one module per task.
 //!
-//! - [`ci`]: `cargo xtask ci`, every check CI runs (`.ci/run` calls it and nothing else).
-//! - [`mod@test`]: `cargo xtask test [unit|integration|e2e]...`, one tier of tests at a time.
-//! - [`pyramid`]: `cargo xtask pyramid`, the test pyramid: counted, timed, drawn, checked.
+//! The modules, in layers; each uses only the layers above it, so data flows one way:
 //!
-//! They share [`cargo`] (running cargo, finding the test binaries), [`suite`] (listing and
-//! tiering every test), [`run`] (running tiers and timing each test) and [`retime`] (timing
-//! the slow ones again, alone, before the budgets judge them).
+//! 1. Readers and the pyramid's core, which run nothing: [`json`] and [`junit`] (small
+//!    readers), [`pyramid`] (the [`Inventory`](pyramid::Inventory) of tests, the
+//!    [`Config`](pyramid::Config) of `.config/pyramid.toml`, the check and the drawing).
+//! 2. The runners, which fill an inventory in: [`cargo`] (running cargo, finding the test
+//!    binaries), [`suite`] (listing and tiering every test), [`run`] (running tiers and timing
+//!    each test) and [`retime`] (timing the slow ones again, alone, before the budgets judge
+//!    them).
+//! 3. The tasks, [`tasks`], each an entry point that puts the two together:
+//!    - [`tasks::ci`]: `cargo xtask ci`, every check CI runs (`.ci/run` calls it and nothing
+//!      else).
+//!    - [`tasks::test`]: `cargo xtask test [unit|integration|e2e]...`, one tier of tests at
+//!      a time.
+//!    - [`tasks::pyramid`]: `cargo xtask pyramid`, the test pyramid: counted, timed, drawn,
+//!      checked.
+//!
+//! What the spec harness writes and xtask reads (environment variables, the tier prefixes of
+//! test names, the timing file, the ignore-reason listing) is defined once, for both, in the
+//! `netsplit_protocol` crate.
 //!
 //! xtask works on the cargo workspace around the current directory and reads that
 //! workspace's `.config/pyramid.toml`, so it can check other projects as well. It needs
-//! only cargo to build: its one dependency is `anyhow`; JSON, JUnit XML and the config are
-//! read by small readers of its own ([`json`], [`junit`], [`pyramid::config`]).
+//! only cargo to build: its one outside dependency is `anyhow` (the protocol crate has
+//! none); JSON, JUnit XML and the config are read by small readers of its own ([`json`],
+//! [`junit`], [`pyramid::config`]).
 
 mod cargo;
-mod ci;
 mod json;
 mod junit;
 mod pyramid;
 mod retime;
 mod run;
 mod suite;
-mod test;
+mod tasks;
 
 use std::process::ExitCode;
 
@@ -46,9 +59,9 @@ fn main() -> ExitCode {
         None => ("", &[][..]),
     };
     let result = match task {
-        "ci" => ci::main(rest),
-        "test" => test::main(rest),
-        "pyramid" => pyramid::main(rest),
+        "ci" => tasks::ci::main(rest),
+        "test" => tasks::test::main(rest),
+        "pyramid" => tasks::pyramid::main(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,104 +1,21 @@
-//! `cargo xtask pyramid`: counts every test of every tier, times them, draws the test
-//! pyramid, and fails when its shape or a budget is broken.
+//! The test pyramid's pure core: what the tests are, what the limits are, whether the
+//! pyramid holds, and how it is drawn.
 //!
-//! The core is pure and tested on inventories made up by hand: an [`Inventory`] (every test
-//! with its tier, binary, name, time and ignore reason) and a [`Config`] (the limits in
-//! `.config/pyramid.toml`) go into [`check()`], which gives a [`Verdict`](check::Verdict), and into
-//! [`draw()`] and [`json()`], which render it. Collecting the inventory (building, listing, running) is
-//! the thin part, in [`crate::suite`] and [`crate::run`].
+//! It is tested on inventories made up by hand: an [`Inventory`] (every test with its tier,
+//! binary, name, time and ignore reason) and a [`Config`] (the limits in
+//! `.config/pyramid.toml`) go into [`check()`], which gives a [`Verdict`](check::Verdict), and
+//! into [`draw()`] and [`json()`], which render it.
 //!
-//! ```text
-//! cargo xtask pyramid                 # build, list, run every tier, draw, check
-//! cargo xtask pyramid --format json   # the same report as JSON on stdout (test output on stderr)
-//! cargo xtask pyramid --no-run        # list only: the shape, without times or budgets
-//! ```
+//! Nothing here builds, lists or runs tests: those that do (`suite`, `run`, `retime`) fill
+//! an inventory in, and the tasks (`tasks::pyramid`, `tasks::ci`) hand it here to be
+//! checked and drawn. Data flows one way, into this module.
 
 mod check;
 pub mod config;
 mod draw;
 mod inventory;
 
-use std::io::IsTerminal;
-
-use anyhow::{Result, bail};
-
 pub use check::check;
 pub use config::Config;
 pub use draw::{draw, json};
 pub use inventory::{Ignore, Inventory, Isolation, Test, Tier, Time, TimingSource, human};
-
-use crate::cargo::{self, Workspace};
-use crate::run::{self, Output, Runner};
-use crate::{retime, suite};
-
-const USAGE: &str = "usage: cargo xtask pyramid [--format text|json] [--no-run]";
-
-/// The task's entry point.
-pub fn main(args: &[String]) -> Result<()> {
-    let mut format_json = false;
-    let mut no_run = false;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--format" => match args.next().map(String::as_str) {
-                Some("json") => format_json = true,
-                Some("text") => format_json = false,
-                _ => bail!("`--format` takes `text` or `json`\n{USAGE}"),
-            },
-            "--format=json" => format_json = true,
-            "--format=text" => format_json = false,
-            "--no-run" => no_run = true,
-            other => bail!("unknown argument `{other}`\n{USAGE}"),
-        }
-    }
-    let output = if format_json {
-        Output::Stderr
-    } else {
-        Output::Stdout
-    };
-
-    let workspace = Workspace::discover()?;
-    let config = Config::load(&workspace.root)?;
-    let binaries = cargo::build_tests(&workspace)?;
-    let mut inventory = suite::inventory(&workspace, &binaries, &config)?;
-    let mut failed = Vec::new();
-    if !no_run {
-        let runner = Runner::detect();
-        output.line(&format!("running every tier {}", runner.describe()));
-        let outcome = run::run(
-            &workspace,
-            &binaries,
-            &mut inventory,
-            &Tier::ALL,
-            &config,
-            &runner,
-            output,
-        )?;
-        output.line(&outcome.closing_line());
-        failed = outcome.failures;
-        failed.extend(retime::retime(&binaries, &mut inventory, &config, output)?);
-    }
-    report(&inventory, &config, format_json, &failed)
-}
-
-/// Prints the pyramid (or its JSON) and fails when tests failed or the pyramid is broken.
-pub fn report(
-    inventory: &Inventory,
-    config: &Config,
-    format_json: bool,
-    failed: &[String],
-) -> Result<()> {
-    if format_json {
-        println!("{}", json(inventory, config));
-    } else {
-        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print!("\n{}", draw(inventory, config, color));
-    }
-    if !failed.is_empty() {
-        bail!("tests failed: {}", failed.join(", "));
-    }
-    if !check(inventory, config).is_ok() {
-        bail!("the test pyramid is broken: see the problems listed above");
-    }
-    Ok(())
-}

@@ -29,10 +29,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use netsplit_protocol::strip_ansi;
 
 use crate::cargo::TestBinary;
 use crate::pyramid::{Config, Inventory, Time, human};
-use crate::run::{Output, parse_test_result, strip_ansi};
+use crate::run::{Output, parse_test_result};
 
 /// Runs every test of `inventory` whose suite time is over half its budget alone, and
 /// records the fastest run in its time. Returns the tests that failed when run alone

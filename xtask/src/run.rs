@@ -21,13 +21,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use netsplit_protocol::{TIERS, TIMINGS_VAR, TrialStatus, parse_timings, strip_ansi};
 
 use crate::cargo::{self, TestBinary, Workspace};
 use crate::junit;
-use crate::pyramid::{Config, Inventory, Isolation, Tier, Time, TimingSource};
-
-/// The variable that asks the spec harness to write a line per finished trial.
-pub const TIMINGS_VAR: &str = "NETSPLIT_TIMINGS";
+use crate::pyramid::{Config, Inventory, Isolation, Test, Tier, Time, TimingSource};
 
 /// The nextest profile the runs use; its JUnit report feeds the pyramid.
 const PROFILE: &str = "pyramid";
@@ -250,9 +248,11 @@ pub fn run(
     Ok(outcome)
 }
 
-/// The nextest filterset selecting the tests of `tiers`.
+/// The nextest filterset selecting the tests of `tiers`. Its regexes match the tier
+/// prefixes of test names (`netsplit_protocol::tier_prefix`).
 pub fn nextest_filter(tiers: &[Tier], tests_dir_tier: Tier) -> String {
     let tests_dir = "(kind(test) | kind(bench) | kind(example))";
+    let any_tier = TIERS.join("|");
     let mut parts = Vec::new();
     for &tier in tiers {
         if tier == Tier::Unit {
@@ -261,7 +261,7 @@ pub fn nextest_filter(tiers: &[Tier], tests_dir_tier: Tier) -> String {
         parts.push(format!("({tests_dir} & test(/^\\[{}\\]\\s/))", tier.name()));
         if tier == tests_dir_tier {
             parts.push(format!(
-                "({tests_dir} & not test(/^\\[(unit|integration|e2e)\\]\\s/))"
+                "({tests_dir} & not test(/^\\[({any_tier})\\]\\s/))"
             ));
         }
     }
@@ -428,17 +428,12 @@ pub fn parse_test_result(line: &str) -> Option<(usize, usize, usize)> {
     ))
 }
 
-/// The spec harness's timing file: `<name>\t<passed|failed|ignored>\t<millis>` per line.
-pub fn parse_timings(text: &str) -> HashMap<String, Duration> {
-    text.lines()
-        .filter_map(|line| {
-            let mut fields = line.rsplitn(3, '\t');
-            let millis: f64 = fields.next()?.trim().parse().ok()?;
-            let outcome = fields.next()?;
-            let name = fields.next()?;
-            (outcome != "ignored" && millis.is_finite() && millis >= 0.0)
-                .then(|| (name.to_owned(), Duration::from_secs_f64(millis / 1000.0)))
-        })
+/// The time of each trial that ran, from the spec harness's timing file (`NETSPLIT_TIMINGS`).
+fn measured_times(text: &str) -> HashMap<String, Duration> {
+    parse_timings(text)
+        .into_iter()
+        .filter(|timing| timing.status != TrialStatus::Ignored)
+        .map(|timing| (timing.name, timing.elapsed))
         .collect()
 }
 
@@ -451,7 +446,7 @@ fn by_binary(
     output: Output,
     outcome: &mut Outcome,
 ) -> Result<()> {
-    let mine = |t: &&crate::pyramid::Test| t.binary == binary.id;
+    let mine = |t: &&Test| t.binary == binary.id;
     let mut tiers_present: Vec<Tier> = inventory
         .tests
         .iter()
@@ -523,7 +518,7 @@ fn by_binary(
         }
     }
 
-    let measured = parse_timings(&std::fs::read_to_string(&timings_file).unwrap_or_default());
+    let measured = measured_times(&std::fs::read_to_string(&timings_file).unwrap_or_default());
     let average = wall / runnable as u32;
     for test in inventory
         .tests
@@ -544,24 +539,6 @@ fn timings_path(workspace: &Workspace, binary: &TestBinary, tier: Tier) -> PathB
         .join("xtask")
         .join("timings")
         .join(file)
-}
-
-/// The text without ANSI colour sequences (`ESC [ ... m`).
-pub fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -639,7 +616,7 @@ mod tests {
     #[test]
     fn the_harness_timing_file_gives_per_trial_times() {
         let text = "[unit] detection::a\tpassed\t1.5\n[unit] tab\tin name\tfailed\t20\n[e2e] x\tignored\t0\nnot a line\n";
-        let times = parse_timings(text);
+        let times = measured_times(text);
         assert_eq!(times.len(), 2);
         assert_eq!(times["[unit] detection::a"], Duration::from_micros(1500));
         assert_eq!(times["[unit] tab\tin name"], Duration::from_millis(20));

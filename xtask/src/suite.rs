@@ -10,44 +10,18 @@
 //!   cannot list reasons, so a test listed without a TAB is looked up in the workspace's
 //!   sources: a bare `#[ignore]` on its function means it has no reason.
 //!
+//! The prefixes, the variable and the listing's format are defined once, for the harness and
+//! for xtask, in `netsplit_protocol`.
+//!
 //! Listing reads names only; reading sources happens only when a libtest test is ignored.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use netsplit_protocol::{LIST_IGNORE_REASONS_VAR, Listed, parse_listing};
 
 use crate::cargo::{TestBinary, Workspace};
 use crate::pyramid::{Config, Ignore, Inventory, Isolation, Test, Tier, TimingSource};
-
-/// The variable that asks the spec harness to list ignore reasons.
-pub const LIST_REASONS_VAR: &str = "NETSPLIT_LIST_IGNORE_REASONS";
-
-/// One line of `--list` output.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Listed {
-    pub name: String,
-    /// After a TAB, when the binary lists reasons: `Some("")` means "no reason".
-    pub reason: Option<String>,
-}
-
-/// The tests in `--list --format terse` output: lines `<name>: test`, optionally followed by
-/// a TAB and an ignore reason. Benchmarks (`: bench`) and any other line are left out.
-pub fn parse_list(output: &str) -> Vec<Listed> {
-    output
-        .lines()
-        .filter_map(|line| {
-            let (entry, reason) = match line.split_once('\t') {
-                Some((entry, reason)) => (entry, Some(reason.trim().to_owned())),
-                None => (line, None),
-            };
-            let name = entry.strip_suffix(": test")?;
-            Some(Listed {
-                name: name.to_owned(),
-                reason,
-            })
-        })
-        .collect()
-}
 
 /// The tier of the test `name` of a binary.
 pub fn tier_of(tests_dir: bool, name: &str, tests_dir_tier: Tier) -> Tier {
@@ -224,8 +198,8 @@ pub fn inventory(
     let mut tests = Vec::new();
     let mut sites: Option<Vec<IgnoreSite>> = None;
     for binary in binaries {
-        let all = parse_list(&list(binary, false)?);
-        let ignored = parse_list(&list(binary, true)?);
+        let all = parse_listing(&list(binary, false)?);
+        let ignored = parse_listing(&list(binary, true)?);
         for test in all {
             let ignore = match ignored.iter().find(|i| i.name == test.name) {
                 None => None,
@@ -264,7 +238,7 @@ fn list(binary: &TestBinary, ignored: bool) -> Result<String> {
     let mut command = binary.command(None);
     command.args(["--list", "--format", "terse"]);
     if ignored {
-        command.arg("--ignored").env(LIST_REASONS_VAR, "1");
+        command.arg("--ignored").env(LIST_IGNORE_REASONS_VAR, "1");
     }
     let output = command
         .output()
@@ -290,41 +264,6 @@ fn list(binary: &TestBinary, ignored: bool) -> Result<String> {
 mod tests {
     use super::*;
     use pretty_assertions::assert_eq;
-
-    fn listed(name: &str, reason: Option<&str>) -> Listed {
-        Listed {
-            name: name.into(),
-            reason: reason.map(Into::into),
-        }
-    }
-
-    #[test]
-    fn list_output_gives_names_and_the_harness_reasons() {
-        let output = "model::time::tests::parse: test\n\
-                      [unit] detection::Agent cut off just before a ping is marked unreachable 75s later: test\n\
-                      [e2e] cli::what-if: test\tneeds the binary\n\
-                      [integration] proxy::slow: test\t\n\
-                      bench_ping: bench\n\
-                      3 tests, 1 benchmark\n";
-        assert_eq!(
-            parse_list(output),
-            [
-                listed("model::time::tests::parse", None),
-                listed(
-                    "[unit] detection::Agent cut off just before a ping is marked unreachable 75s later",
-                    None
-                ),
-                listed("[e2e] cli::what-if", Some("needs the binary")),
-                listed("[integration] proxy::slow", Some("")),
-            ]
-        );
-    }
-
-    #[test]
-    fn an_empty_listing_has_no_tests() {
-        assert_eq!(parse_list(""), []);
-        assert_eq!(parse_list("0 tests, 0 benchmarks\n"), []);
-    }
 
     #[test]
     fn tests_are_tiered_by_target_and_prefix() {

@@ -1,8 +1,9 @@
 //! The inventory: every test of every tier, with its time and whether (and why) it is ignored.
 //!
-//! Plain data, filled in by [`crate::suite`] from the test binaries' own `--list` output and
-//! the test run's timings, and read by [`super::check()`] and [`super::draw()`]. Nothing here runs
-//! anything, so the pyramid's rules can be tested on inventories made up by hand.
+//! Plain data, filled in (by `suite`, `run` and `retime`) from the test binaries' own `--list`
+//! output and the test run's timings, and read by [`super::check()`] and [`super::draw()`].
+//! Nothing here runs anything, so the pyramid's rules can be tested on inventories made up by
+//! hand.
 
 use std::fmt;
 use std::str::FromStr;
@@ -32,16 +33,14 @@ impl Tier {
     }
 
     /// The prefix the spec harness puts before the names of this tier's scenarios:
-    /// `[unit] `, `[integration] `, `[e2e] `.
+    /// `[unit] `, `[integration] `, `[e2e] ` ([`netsplit_protocol::tier_prefix`]).
     pub fn prefix(self) -> String {
-        format!("[{}] ", self.name())
+        netsplit_protocol::tier_prefix(self.name())
     }
 
     /// The tier whose prefix `name` starts with, if any.
     pub fn of_prefixed(name: &str) -> Option<Tier> {
-        Tier::ALL
-            .into_iter()
-            .find(|tier| name.starts_with(&tier.prefix()))
+        netsplit_protocol::tier_of_prefixed(name)?.parse().ok()
     }
 }
 
@@ -72,7 +71,7 @@ pub struct Time {
     /// cannot time each test (plain libtest, run without nextest).
     pub averaged: bool,
     /// The fastest of the runs of this test alone, for a test whose suite time came near or
-    /// over its budget (see [`crate::retime`]).
+    /// over its budget (timed again by `retime`).
     pub alone: Option<Alone>,
 }
 
@@ -282,6 +281,16 @@ mod tests {
         assert_eq!(Tier::of_prefixed("[e2e] cli::help"), Some(Tier::E2e));
         assert_eq!(Tier::of_prefixed("[unit]no space"), None);
         assert_eq!(Tier::of_prefixed("model::time::tests::x"), None);
+        assert_eq!(Tier::of_prefixed("[smoke] not a tier of the pyramid"), None);
+    }
+
+    #[test]
+    fn the_pyramid_has_a_tier_for_each_tier_of_the_spec_harness() {
+        assert_eq!(Tier::ALL.map(Tier::name), netsplit_protocol::TIERS);
+        for tier in Tier::ALL {
+            let name = format!("{}x", tier.prefix());
+            assert_eq!(Tier::of_prefixed(&name), Some(tier));
+        }
     }
 
     #[test]

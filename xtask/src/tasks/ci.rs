@@ -20,8 +20,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 
 use crate::cargo::{self, TestBinary, Workspace};
-use crate::pyramid::{self, Config, Inventory, Tier, human};
+use crate::pyramid::{Config, Inventory, Tier, human};
 use crate::run::{self, Output, Runner};
+use crate::tasks::pyramid;
 use crate::{retime, suite};
 
 /// What the steps hand on to the ones after them.

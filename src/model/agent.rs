@@ -13,10 +13,10 @@ use super::message::{
 };
 use super::rng::Rng;
 use super::status::{Reason, Source, TaskState};
-use super::time::{Duration, Instant};
 use super::timer::Timers;
 use super::trace::Fact;
 use super::version::Version;
+use crate::time::{Duration, Instant};
 
 /// Rule 0: before its first (re)registration the agent waits 15 s x 5 for pings.
 const DEFAULT_MASTER_PING_TIMEOUT: Duration = Duration::from_secs(75);

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use super::time::Duration;
+use crate::time::Duration;
 
 /// `--agent_removal_rate_limit`: `permits` per `duration`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::status::{Reason, Source, TaskState, UnknownName};
-use super::time::Instant;
+use crate::time::Instant;
 
 /// An agent's identity at the master. An agent that restarts with an empty work
 /// directory, or before Mesos 1.5 after being shut down, comes back with a new one.
@@ -97,11 +97,11 @@ pub enum Message {
     // Master to agent.
     AgentRegistered {
         agent: AgentId,
-        ping_timeout: super::time::Duration,
+        ping_timeout: crate::time::Duration,
     },
     AgentReregistered {
         agent: AgentId,
-        ping_timeout: super::time::Duration,
+        ping_timeout: crate::time::Duration,
         /// Rule E6: tasks the master knows and the agent did not report.
         reconcile: Vec<(FrameworkInfo, TaskId)>,
     },

@@ -21,13 +21,11 @@ pub mod metrics;
 pub mod network;
 pub mod rng;
 pub mod status;
-// Virtual time is shared with the step layer, so it lives beside the model; it stays
-// reachable as `model::time` for the model's own modules.
-pub use crate::time;
 pub mod timer;
 pub mod trace;
 pub mod version;
 
+pub use crate::time::{Duration, Instant, ParseDurationError};
 pub use agent::{Agent, AgentState};
 pub use cluster::{Cluster, ClusterBuilder, ClusterError, OperatorResponse, Received};
 pub use flags::{AgentFlags, FlagError, MasterFlags, RateLimit, RegistryKind};
@@ -35,7 +33,6 @@ pub use master::{AgentStatus, Master, TaskView};
 pub use message::{AgentId, FrameworkEvent, FrameworkInfo, Message, MessageKind, StatusUpdate};
 pub use network::Direction;
 pub use status::{Reason, Source, TaskState, UnknownName};
-pub use time::{Duration, Instant, ParseDurationError};
 pub use trace::{Endpoint, Fact, TraceEntry, TraceEvent};
 pub use version::{ParseVersionError, Profile, Version};
 

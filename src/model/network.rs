@@ -13,8 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::message::{Message, MessageKind};
-use super::time::{Duration, Instant};
 use super::trace::Endpoint;
+use crate::time::{Duration, Instant};
 
 /// Which way a message travels on a link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

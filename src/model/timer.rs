@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::time::Instant;
+use crate::time::Instant;
 
 #[derive(Clone, Debug)]
 pub struct Timers<T> {

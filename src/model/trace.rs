@@ -9,7 +9,7 @@
 use std::fmt;
 
 use super::message::{AgentId, FrameworkEvent, FrameworkId, Message, TaskId};
-use super::time::Instant;
+use crate::time::Instant;
 
 /// A decision or state change of the master or an agent, in the past tense.
 #[derive(Clone, Debug, PartialEq, Eq)]

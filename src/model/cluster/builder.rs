@@ -1,0 +1,285 @@
+//! [`ClusterBuilder`]: declares a cluster as it stands at time 0 (the Given steps).
+//!
+//! Promises: the declaration is checked before anything runs (duplicates, unknown
+//! agents, frameworks and tasks); the built cluster has its agents registered with
+//! their first ping answered, frameworks subscribed, tasks running with their
+//! updates acknowledged, and empty framework inboxes. Latencies apply from the end
+//! of setup.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Cluster, ClusterError, DEFAULT_EVENT_LIMIT, Scheduler};
+use crate::model::flags::{AgentFlags, FlagError, MasterFlags};
+use crate::model::master::{Call, Master, MasterInput};
+use crate::model::message::{FrameworkId, FrameworkInfo, TaskId};
+use crate::model::network::Network;
+use crate::model::version::Version;
+use crate::time::{Duration, Instant};
+
+#[derive(Clone, Debug)]
+struct FrameworkSetup {
+    info: FrameworkInfo,
+    failover_timeout: Duration,
+}
+
+/// Declares a cluster as it stands at time 0 (the Given steps).
+#[derive(Clone, Debug)]
+pub struct ClusterBuilder {
+    version: Version,
+    master_flags: MasterFlags,
+    agent_flags: AgentFlags,
+    seed: u64,
+    latency: Duration,
+    registry_latency: Duration,
+    event_limit: u64,
+    agents: Vec<String>,
+    frameworks: Vec<FrameworkSetup>,
+    tasks: Vec<(FrameworkId, TaskId, String)>,
+    finished_unacknowledged: Vec<(TaskId, FrameworkId)>,
+    fast_forward: bool,
+}
+
+impl Default for ClusterBuilder {
+    fn default() -> Self {
+        ClusterBuilder {
+            version: Version::LATEST,
+            master_flags: MasterFlags::default(),
+            agent_flags: AgentFlags::default(),
+            seed: 0,
+            latency: Duration::ZERO,
+            registry_latency: Duration::ZERO,
+            event_limit: DEFAULT_EVENT_LIMIT,
+            agents: Vec::new(),
+            frameworks: Vec::new(),
+            tasks: Vec::new(),
+            finished_unacknowledged: Vec::new(),
+            fast_forward: true,
+        }
+    }
+}
+
+impl ClusterBuilder {
+    pub fn version(&mut self, version: Version) -> &mut Self {
+        self.version = version;
+        self
+    }
+
+    pub fn master_flag(&mut self, name: &str, value: &str) -> Result<&mut Self, FlagError> {
+        self.master_flags.set(name, value)?;
+        Ok(self)
+    }
+
+    pub fn agent_flag(&mut self, name: &str, value: &str) -> Result<&mut Self, FlagError> {
+        self.agent_flags.set(name, value)?;
+        Ok(self)
+    }
+
+    pub fn seed(&mut self, seed: u64) -> &mut Self {
+        self.seed = seed;
+        self
+    }
+
+    /// One-way latency of every message on every link, from the end of setup.
+    pub fn latency(&mut self, latency: Duration) -> &mut Self {
+        self.latency = latency;
+        self
+    }
+
+    /// How long a registry write takes (default 0: it completes at the same instant,
+    /// after what is already due).
+    pub fn registry_latency(&mut self, latency: Duration) -> &mut Self {
+        self.registry_latency = latency;
+        self
+    }
+
+    /// Whether quiet stretches of answered pings are applied in bulk (default on; the
+    /// outcome is the same, only faster).
+    pub fn fast_forward(&mut self, on: bool) -> &mut Self {
+        self.fast_forward = on;
+        self
+    }
+
+    pub fn event_limit(&mut self, limit: u64) -> &mut Self {
+        self.event_limit = limit;
+        self
+    }
+
+    pub fn agent(&mut self, host: &str) -> &mut Self {
+        self.agents.push(host.to_string());
+        self
+    }
+
+    /// A framework; `partition_aware` sets the `PARTITION_AWARE` capability.
+    pub fn framework(&mut self, name: &str, partition_aware: bool, checkpoint: bool) -> &mut Self {
+        self.frameworks.push(FrameworkSetup {
+            info: FrameworkInfo {
+                id: name.to_string(),
+                partition_aware,
+                checkpoint,
+            },
+            failover_timeout: Duration::ZERO,
+        });
+        self
+    }
+
+    pub fn failover_timeout(&mut self, framework: &str, timeout: Duration) -> &mut Self {
+        if let Some(f) = self.frameworks.iter_mut().find(|f| f.info.id == framework) {
+            f.failover_timeout = timeout;
+        }
+        self
+    }
+
+    pub fn task(&mut self, framework: &str, task: &str, host: &str) -> &mut Self {
+        self.tasks
+            .push((framework.to_string(), task.to_string(), host.to_string()));
+        self
+    }
+
+    /// The task has finished, and its framework has not acknowledged that.
+    pub fn finished_unacknowledged(&mut self, task: &str, framework: &str) -> &mut Self {
+        self.finished_unacknowledged
+            .push((task.to_string(), framework.to_string()));
+        self
+    }
+
+    /// The declared agents' hosts, in declaration order.
+    pub fn agents(&self) -> &[String] {
+        &self.agents
+    }
+
+    pub fn has_agent(&self, host: &str) -> bool {
+        self.agents.iter().any(|a| a == host)
+    }
+
+    pub fn has_framework(&self, name: &str) -> bool {
+        self.frameworks.iter().any(|f| f.info.id == name)
+    }
+
+    /// Builds the cluster at time 0: agents registered with their first ping
+    /// answered, frameworks subscribed, tasks running with their updates
+    /// acknowledged. Framework inboxes start empty.
+    pub fn build(&self) -> Result<Cluster, ClusterError> {
+        self.validate()?;
+        let mut cluster = Cluster {
+            now: Instant::ZERO,
+            version: self.version,
+            master_flags: self.master_flags.clone(),
+            agent_flags: self.agent_flags.clone(),
+            seed: self.seed,
+            registry_latency: self.registry_latency,
+            master: Master::new(
+                self.version,
+                self.master_flags.clone(),
+                Instant::ZERO,
+                None,
+                // Setup happens at time 0; the latency applies from the end of setup.
+                Duration::ZERO,
+            ),
+            agents: BTreeMap::new(),
+            network: Network::default(),
+            schedulers: BTreeMap::new(),
+            trace: Vec::new(),
+            events: 0,
+            event_limit: self.event_limit,
+            runaway: None,
+            operator_responses: Vec::new(),
+            known_ids: BTreeMap::new(),
+            pending_failover: false,
+            settle_time: Duration::ZERO,
+            heartbeats: 0,
+            fast_forward: self.fast_forward,
+            skip_retry_at: Instant::ZERO,
+            agent_due: BTreeMap::new(),
+            due_agents: BTreeSet::new(),
+            dirty: BTreeSet::new(),
+            alive: BTreeSet::new(),
+        };
+        for host in &self.agents {
+            cluster.start_agent(host, true);
+        }
+        cluster.settle();
+        for f in &self.frameworks {
+            cluster.schedulers.insert(
+                f.info.id.clone(),
+                Scheduler {
+                    info: f.info.clone(),
+                    failover_timeout: f.failover_timeout,
+                    subscribed: false,
+                    withheld: BTreeSet::new(),
+                    inbox: Vec::new(),
+                },
+            );
+            cluster.subscribe(&f.info.id);
+        }
+        for (task, framework) in &self.finished_unacknowledged {
+            if let Some(s) = cluster.schedulers.get_mut(framework) {
+                s.withheld.insert(task.clone());
+            }
+        }
+        for (framework, task, host) in &self.tasks {
+            cluster.master_input(MasterInput::Call(Call::Launch {
+                framework: framework.clone(),
+                task: task.clone(),
+                host: host.clone(),
+            }));
+        }
+        cluster.settle();
+        for (task, _) in &self.finished_unacknowledged {
+            cluster.task_finishes(task)?;
+        }
+        cluster.settle();
+        cluster.network.set_latency(self.latency);
+        cluster.master.set_registry_latency(self.registry_latency);
+        for s in cluster.schedulers.values_mut() {
+            s.inbox.clear();
+        }
+        cluster.world("cluster set up".to_string());
+        Ok(cluster)
+    }
+
+    fn validate(&self) -> Result<(), ClusterError> {
+        let mut seen = BTreeSet::new();
+        for host in &self.agents {
+            if !seen.insert(host) {
+                return Err(ClusterError::Duplicate {
+                    what: "agent",
+                    name: host.clone(),
+                });
+            }
+        }
+        let mut names = BTreeSet::new();
+        for f in &self.frameworks {
+            if !names.insert(&f.info.id) {
+                return Err(ClusterError::Duplicate {
+                    what: "framework",
+                    name: f.info.id.clone(),
+                });
+            }
+        }
+        let mut tasks = BTreeSet::new();
+        for (framework, task, host) in &self.tasks {
+            if !self.has_framework(framework) {
+                return Err(ClusterError::UnknownFramework(framework.clone()));
+            }
+            if !self.has_agent(host) {
+                return Err(ClusterError::UnknownAgent(host.clone()));
+            }
+            if !tasks.insert(task) {
+                return Err(ClusterError::Duplicate {
+                    what: "task",
+                    name: task.clone(),
+                });
+            }
+        }
+        for (task, framework) in &self.finished_unacknowledged {
+            if !self
+                .tasks
+                .iter()
+                .any(|(f, t, _)| t == task && f == framework)
+            {
+                return Err(ClusterError::UnknownTask(task.clone()));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,191 @@
+//! When steps of the frameworks' schedulers (launch, kill, reconcile, disconnect,
+//! resubscribe, teardown) and of their tasks on the agents (finish, fail, executor
+//! exit).
+//!
+//! Promises: a scheduler only calls the master while subscribed to it; otherwise
+//! the step is refused with a hint.
+
+use super::{Cluster, ClusterError};
+use crate::model::agent::AgentInput;
+use crate::model::master::{Call, MasterInput};
+use crate::model::message::AgentId;
+
+impl Cluster {
+    fn require_framework(&self, name: &str) -> Result<(), ClusterError> {
+        if self.schedulers.contains_key(name) {
+            Ok(())
+        } else {
+            Err(ClusterError::UnknownFramework(name.to_string()))
+        }
+    }
+
+    /// A scheduler can only make calls while subscribed to the current master.
+    fn require_subscribed(&self, name: &str) -> Result<(), ClusterError> {
+        self.require_framework(name)?;
+        if self.schedulers[name].subscribed {
+            Ok(())
+        } else {
+            Err(ClusterError::Refused(format!(
+                "\"{name}\" is not subscribed to the master (it disconnected, or the master failed over); add `When \"{name}\" resubscribes` first"
+            )))
+        }
+    }
+
+    pub(super) fn subscribe(&mut self, framework: &str) {
+        let Some(s) = self.schedulers.get_mut(framework) else {
+            return;
+        };
+        s.subscribed = true;
+        let call = Call::Subscribe {
+            info: s.info.clone(),
+            failover_timeout: s.failover_timeout,
+        };
+        self.master_input(MasterInput::Call(call));
+    }
+
+    // ----- When: frameworks ----------------------------------------------------
+
+    pub fn launch(&mut self, framework: &str, task: &str, host: &str) -> Result<(), ClusterError> {
+        self.require_subscribed(framework)?;
+        self.require_agent(host)?;
+        self.master_input(MasterInput::Call(Call::Launch {
+            framework: framework.to_string(),
+            task: task.to_string(),
+            host: host.to_string(),
+        }));
+        Ok(())
+    }
+
+    pub fn kill(
+        &mut self,
+        framework: &str,
+        task: &str,
+        host: Option<&str>,
+    ) -> Result<(), ClusterError> {
+        self.require_subscribed(framework)?;
+        let agent = match host {
+            Some(h) => Some(self.agent_ref(h)?),
+            None => None,
+        };
+        self.master_input(MasterInput::Call(Call::Kill {
+            framework: framework.to_string(),
+            task: task.to_string(),
+            agent,
+        }));
+        Ok(())
+    }
+
+    /// The agent ID a framework would name for `host`.
+    fn agent_ref(&self, host: &str) -> Result<AgentId, ClusterError> {
+        self.agent_id(host)
+            .cloned()
+            .ok_or_else(|| ClusterError::UnknownAgent(host.to_string()))
+    }
+
+    /// Explicit reconciliation of one task, optionally naming its agent;
+    /// `unknown_agent` names an agent ID the master never saw.
+    pub fn reconcile(
+        &mut self,
+        framework: &str,
+        task: &str,
+        host: Option<&str>,
+        unknown_agent: bool,
+    ) -> Result<(), ClusterError> {
+        self.require_subscribed(framework)?;
+        let agent = if unknown_agent {
+            Some(AgentId {
+                host: "unknown-agent".to_string(),
+                incarnation: 1,
+            })
+        } else {
+            match host {
+                Some(h) => Some(self.agent_ref(h)?),
+                None => None,
+            }
+        };
+        self.master_input(MasterInput::Call(Call::Reconcile {
+            framework: framework.to_string(),
+            tasks: vec![(task.to_string(), agent)],
+        }));
+        Ok(())
+    }
+
+    /// Implicit reconciliation (rule H1).
+    pub fn reconcile_all(&mut self, framework: &str) -> Result<(), ClusterError> {
+        self.require_subscribed(framework)?;
+        self.master_input(MasterInput::Call(Call::Reconcile {
+            framework: framework.to_string(),
+            tasks: Vec::new(),
+        }));
+        Ok(())
+    }
+
+    pub fn disconnect(&mut self, framework: &str) -> Result<(), ClusterError> {
+        self.require_framework(framework)?;
+        self.world(format!("framework {framework} disconnected"));
+        self.schedulers
+            .get_mut(framework)
+            .expect("checked above")
+            .subscribed = false;
+        self.master_input(MasterInput::Call(Call::Disconnect {
+            framework: framework.to_string(),
+        }));
+        Ok(())
+    }
+
+    pub fn resubscribe(&mut self, framework: &str) -> Result<(), ClusterError> {
+        self.require_framework(framework)?;
+        self.world(format!("framework {framework} resubscribed"));
+        self.subscribe(framework);
+        Ok(())
+    }
+
+    pub fn teardown(&mut self, framework: &str) -> Result<(), ClusterError> {
+        self.require_framework(framework)?;
+        self.world(format!("framework {framework} was torn down"));
+        self.master_input(MasterInput::Call(Call::Teardown {
+            framework: framework.to_string(),
+        }));
+        Ok(())
+    }
+
+    // ----- When: tasks ---------------------------------------------------------
+
+    fn host_of_task(&self, task: &str) -> Result<String, ClusterError> {
+        self.agents
+            .iter()
+            .find(|(_, a)| a.task_state(task).is_some())
+            .map(|(h, _)| h.clone())
+            .ok_or_else(|| ClusterError::UnknownTask(task.to_string()))
+    }
+
+    pub fn task_finishes(&mut self, task: &str) -> Result<(), ClusterError> {
+        let host = self.host_of_task(task)?;
+        self.agent_input(
+            &host,
+            AgentInput::TaskFinished {
+                task: task.to_string(),
+            },
+        )
+    }
+
+    pub fn task_fails(&mut self, task: &str) -> Result<(), ClusterError> {
+        let host = self.host_of_task(task)?;
+        self.agent_input(
+            &host,
+            AgentInput::TaskFailed {
+                task: task.to_string(),
+            },
+        )
+    }
+
+    pub fn executor_exits(&mut self, task: &str) -> Result<(), ClusterError> {
+        let host = self.host_of_task(task)?;
+        self.agent_input(
+            &host,
+            AgentInput::ExecutorExited {
+                task: task.to_string(),
+            },
+        )
+    }
+}

@@ -1,0 +1,228 @@
+//! The simulator: a master, its agents, the network between them and the
+//! frameworks' schedulers, driven by virtual time.
+//!
+//! [`Cluster`] owns the clock. It jumps from one due event to the next (a message
+//! arriving, a master or agent timer), delivers it, and routes what the state
+//! machines output: messages onto the [`Network`], events into framework inboxes,
+//! facts into the [`TraceEntry`] log. Frameworks only act when told to, except that
+//! schedulers acknowledge reliable updates at once unless a task's
+//! acknowledgements are withheld.
+//!
+//! Instants are settled lazily: [`Cluster::advance_to`] processes everything due
+//! *before* the target, so a step applied at that instant takes effect before the
+//! model's own events due then; [`Cluster::settle`] processes those too (Then
+//! steps call it before looking).
+//!
+//! This file holds the cluster's state and what steps observe; the rest is split
+//! by what it changes for:
+//!
+//! - `builder`: the Given steps, the cluster at time 0;
+//! - `clock`: advancing virtual time, one due event at a time;
+//! - `fast_forward`: quiet stretches of heartbeats applied in bulk;
+//! - `routing`: routing the state machines' outputs, the schedulers' automatic
+//!   acknowledgements, and the trace;
+//! - `world`: When steps on the network, the agents, the master and the operator;
+//! - `frameworks`: When steps of the frameworks' schedulers and their tasks.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use super::agent::Agent;
+use super::flags::{AgentFlags, MasterFlags};
+use super::master::Master;
+use super::message::{AgentId, FrameworkEvent, FrameworkId, FrameworkInfo, TaskId};
+use super::network::Network;
+use super::trace::TraceEntry;
+use super::version::Version;
+use crate::time::{Duration, Instant};
+
+mod builder;
+mod clock;
+mod fast_forward;
+mod frameworks;
+mod routing;
+mod world;
+
+pub use builder::ClusterBuilder;
+
+/// The default bound on model events per scenario.
+pub const DEFAULT_EVENT_LIMIT: u64 = 1_000_000;
+
+/// Something a framework's scheduler received, with when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Received {
+    pub at: Instant,
+    pub event: FrameworkEvent,
+}
+
+/// An operator's HTTP request and the master's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorResponse {
+    pub at: Instant,
+    pub status: u16,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+struct Scheduler {
+    info: FrameworkInfo,
+    failover_timeout: Duration,
+    subscribed: bool,
+    /// Tasks whose updates this scheduler does not acknowledge.
+    withheld: BTreeSet<TaskId>,
+    inbox: Vec<Received>,
+}
+
+/// Why a cluster could not be built or a step could not act on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClusterError {
+    UnknownAgent(String),
+    UnknownFramework(String),
+    UnknownTask(String),
+    Duplicate {
+        what: &'static str,
+        name: String,
+    },
+    /// The scenario ran past its bound on model events.
+    Runaway(String),
+    /// A step asked for something the cluster cannot do now.
+    Refused(String),
+}
+
+impl fmt::Display for ClusterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClusterError::UnknownAgent(a) => write!(f, "there is no agent \"{a}\""),
+            ClusterError::UnknownFramework(n) => write!(f, "there is no framework \"{n}\""),
+            ClusterError::UnknownTask(t) => write!(f, "there is no task \"{t}\""),
+            ClusterError::Duplicate { what, name } => {
+                write!(f, "{what} \"{name}\" is declared twice")
+            }
+            ClusterError::Runaway(why) => f.write_str(why),
+            ClusterError::Refused(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for ClusterError {}
+
+/// A running simulated cluster.
+#[derive(Debug)]
+pub struct Cluster {
+    now: Instant,
+    version: Version,
+    master_flags: MasterFlags,
+    agent_flags: AgentFlags,
+    seed: u64,
+    registry_latency: Duration,
+    master: Master,
+    agents: BTreeMap<String, Agent>,
+    network: Network,
+    schedulers: BTreeMap<FrameworkId, Scheduler>,
+    trace: Vec<TraceEntry>,
+    events: u64,
+    event_limit: u64,
+    runaway: Option<String>,
+    operator_responses: Vec<OperatorResponse>,
+    /// The latest agent ID each host had.
+    known_ids: BTreeMap<String, AgentId>,
+    pending_failover: bool,
+    /// How long `settle` waits for messages in flight on a real-time wire.
+    settle_time: Duration,
+    /// Pings and pongs put on the wire and not recorded in the trace.
+    heartbeats: u64,
+    /// Whether quiet stretches of heartbeats are applied in bulk.
+    fast_forward: bool,
+    /// When to look for a quiet stretch again after finding none.
+    skip_retry_at: Instant,
+    /// Each agent's next timer, indexed by instant, so that finding the next due
+    /// agent does not visit every agent.
+    agent_due: BTreeMap<String, Instant>,
+    due_agents: BTreeSet<(Instant, String)>,
+    /// Agents touched since the last drain: only they can have outputs.
+    dirty: BTreeSet<String>,
+    /// The agent processes that are alive (registered or trying to be).
+    alive: BTreeSet<String>,
+}
+
+impl Cluster {
+    pub fn builder() -> ClusterBuilder {
+        ClusterBuilder::default()
+    }
+
+    // ----- Observation ---------------------------------------------------------
+
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    pub fn master(&self) -> &Master {
+        &self.master
+    }
+
+    pub fn master_flags(&self) -> &MasterFlags {
+        &self.master_flags
+    }
+
+    pub fn trace(&self) -> &[TraceEntry] {
+        &self.trace
+    }
+
+    pub fn agent(&self, host: &str) -> Option<&Agent> {
+        self.agents.get(host)
+    }
+
+    pub fn hosts(&self) -> impl Iterator<Item = &str> {
+        self.agents.keys().map(String::as_str)
+    }
+
+    /// The latest ID of the agent on `host`, whether or not it is registered now.
+    pub fn agent_id(&self, host: &str) -> Option<&AgentId> {
+        self.agents
+            .get(host)
+            .and_then(|a| a.id())
+            .or_else(|| self.known_ids.get(host))
+    }
+
+    pub fn frameworks(&self) -> impl Iterator<Item = &str> {
+        self.schedulers.keys().map(String::as_str)
+    }
+
+    pub fn has_framework(&self, name: &str) -> bool {
+        self.schedulers.contains_key(name)
+    }
+
+    /// Everything the framework's scheduler received since the end of setup.
+    pub fn inbox(&self, framework: &str) -> &[Received] {
+        self.schedulers
+            .get(framework)
+            .map(|s| s.inbox.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn operator_responses(&self) -> &[OperatorResponse] {
+        &self.operator_responses
+    }
+
+    /// Set when the scenario exceeded its bound on model events.
+    pub fn runaway(&self) -> Option<&str> {
+        self.runaway.as_deref()
+    }
+
+    /// Pings (with `connected=true`) and pongs sent, which the trace leaves out.
+    pub fn heartbeats(&self) -> u64 {
+        self.heartbeats
+    }
+
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+}

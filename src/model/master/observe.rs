@@ -1,0 +1,145 @@
+//! Observation: metrics, agent status, where a task is filed, the next ping.
+//!
+//! Promises: read-only. Nothing here changes the master; the gauges are computed
+//! from the state at the moment they are asked for (rule D8: `tasks_unreachable`
+//! counts only entries in state `TASK_UNREACHABLE`).
+
+use std::collections::BTreeMap;
+
+use super::{AgentStatus, Master, Registry, TaskView, Timer, state_metric_name};
+use crate::model::message::AgentId;
+use crate::model::status::TaskState;
+use crate::time::Instant;
+
+impl Master {
+    // ----- Observation ---------------------------------------------------------
+
+    pub fn metrics(&self) -> BTreeMap<String, i64> {
+        let mut all = self.metrics.snapshot();
+        let mut gauge = |name: &str, value: usize| {
+            all.insert(format!("master/{name}"), value as i64);
+        };
+        let registered = self.agents.len();
+        let connected = self.agents.values().filter(|a| a.connected).count();
+        let active = self.agents.values().filter(|a| a.active).count();
+        gauge("slaves_connected", connected);
+        gauge("slaves_disconnected", registered - connected);
+        gauge("slaves_active", active);
+        gauge("slaves_inactive", registered - active);
+        gauge("slaves_unreachable", self.registry.unreachable.len());
+        let mut count = BTreeMap::<TaskState, usize>::new();
+        for agent in self.agents.values() {
+            for task in agent.tasks.values() {
+                *count.entry(task.state).or_default() += 1;
+            }
+        }
+        for state in [
+            TaskState::Staging,
+            TaskState::Starting,
+            TaskState::Running,
+            TaskState::Killing,
+        ] {
+            gauge(
+                &format!("tasks_{}", state_metric_name(state)),
+                count.get(&state).copied().unwrap_or(0),
+            );
+        }
+        // Rule D8: counts only entries in state TASK_UNREACHABLE.
+        let unreachable = self
+            .frameworks
+            .values()
+            .flat_map(|f| &f.unreachable_tasks)
+            .filter(|t| t.state == TaskState::Unreachable)
+            .count();
+        gauge("tasks_unreachable", unreachable);
+        gauge(
+            "frameworks_connected",
+            self.frameworks.values().filter(|f| f.connected).count(),
+        );
+        gauge(
+            "frameworks_disconnected",
+            self.frameworks.values().filter(|f| !f.connected).count(),
+        );
+        all
+    }
+
+    /// The latest status of the agent ID, from the master's point of view.
+    pub fn agent_status(&self, agent: &AgentId) -> AgentStatus {
+        if let Some(a) = self.agents.get(agent) {
+            if a.connected {
+                AgentStatus::Registered
+            } else {
+                AgentStatus::Disconnected
+            }
+        } else if self.registry.is_gone(agent) {
+            AgentStatus::Gone
+        } else if self.registry.unreachable_time(agent).is_some() {
+            AgentStatus::Unreachable
+        } else if self.recovered.contains(agent) {
+            AgentStatus::Recovered
+        } else if self.removed_from_registry.contains(agent) {
+            AgentStatus::Removed
+        } else {
+            AgentStatus::Unknown
+        }
+    }
+
+    /// When the agent was marked unreachable, if it is in the unreachable list.
+    pub fn unreachable_since(&self, agent: &AgentId) -> Option<Instant> {
+        self.registry.unreachable_time(agent)
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Where and in which state the master files a task of a framework.
+    pub fn task_view(&self, framework: &str, task: &str) -> Option<TaskView> {
+        let f = self.frameworks.get(framework)?;
+        if let Some(agent) = f.tasks.get(task) {
+            let t = self
+                .agents
+                .get(agent)?
+                .tasks
+                .get(&(framework.to_string(), task.to_string()))?;
+            return Some(TaskView::Active(t.state));
+        }
+        if let Some(u) = f.unreachable_tasks.iter().find(|u| u.task == task) {
+            return Some(TaskView::Unreachable(u.state));
+        }
+        f.completed_tasks
+            .iter()
+            .find(|(t, _)| t == task)
+            .map(|(_, s)| TaskView::Completed(*s))
+    }
+
+    /// When the observer of a registered agent sends its next ping (rule A2).
+    pub fn next_ping_at(&self, agent: &AgentId) -> Option<Instant> {
+        let generation = self.agents.get(agent)?.observer.generation;
+        self.timers.iter().find_map(|(at, timer)| match timer {
+            Timer::ObserverTick {
+                agent: a,
+                generation: g,
+            } if a == agent && *g == generation => Some(at),
+            _ => None,
+        })
+    }
+
+    /// The registered agent ID on `host`, if any.
+    pub fn registered_on(&self, host: &str) -> Option<&AgentId> {
+        // IDs order by host first: the agents of one host are one range.
+        let from = AgentId {
+            host: host.to_string(),
+            incarnation: 0,
+        };
+        self.agents
+            .range(from..)
+            .map(|(id, _)| id)
+            .take_while(|id| id.host == host)
+            .next()
+    }
+
+    pub fn framework_connected(&self, framework: &str) -> bool {
+        self.frameworks.get(framework).is_some_and(|f| f.connected)
+    }
+}

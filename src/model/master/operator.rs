@@ -1,0 +1,144 @@
+//! Rule J and maintenance: the operator's HTTP calls.
+//!
+//! J1: `MARK_AGENT_GONE` answers at once, or with 200 when its registry write
+//! completes; J2: a registered agent is shut down and its tasks completed; J3: the
+//! tasks remembered as unreachable are completed, with no second "agent lost";
+//! J4 / N2: a recovered agent only gets the registry entry. `machine/down` (L1)
+//! removes and shuts down the agent of that machine and answers 200.
+
+use super::{Master, MasterOutput, OperatorRequest, RegistryOp};
+use crate::model::message::AgentId;
+use crate::model::status::{Reason, TaskState};
+use crate::model::trace::Fact;
+use crate::time::Instant;
+
+impl Master {
+    // ----- Rule J: operator mark-gone; maintenance ------------------------------
+
+    pub(super) fn operator(&mut self, request: OperatorRequest) {
+        match request {
+            OperatorRequest::MarkAgentGone { agent } => {
+                // A started registry write answers when it completes (rule J1).
+                if let Some((status, message)) = self.mark_gone(&agent) {
+                    self.answer_mark_gone(&agent, status, message);
+                }
+            }
+            OperatorRequest::MachineDown { host } => {
+                self.down_machines.insert(host.clone());
+                if let Some(agent) = self.registered_on(&host).cloned() {
+                    let message = "Operator initiated 'Machine DOWN'".to_string();
+                    self.shutdown(&host, &message);
+                    self.remove_agent(&agent, message, None);
+                }
+                self.push_fact(Fact::OperatorResponse {
+                    request: format!("machine/down {host}"),
+                    status: 200,
+                });
+                self.outputs.push_back(MasterOutput::OperatorResponse {
+                    status: 200,
+                    message: "OK".to_string(),
+                });
+            }
+        }
+    }
+
+    fn answer_mark_gone(&mut self, agent: &AgentId, status: u16, message: String) {
+        self.push_fact(Fact::OperatorResponse {
+            request: format!("MARK_AGENT_GONE {agent}"),
+            status,
+        });
+        self.outputs
+            .push_back(MasterOutput::OperatorResponse { status, message });
+    }
+
+    /// Rule J1: an immediate answer, or `None` when the registry write started (the
+    /// 200 comes when it completes).
+    fn mark_gone(&mut self, agent: &AgentId) -> Option<(u16, String)> {
+        if !self.version.has_mark_gone() {
+            return Some((
+                400,
+                "MARK_AGENT_GONE is not available before Mesos 1.5".to_string(),
+            ));
+        }
+        if self.registry.is_gone(agent) {
+            return Some((200, "OK".to_string()));
+        }
+        if self.marking_gone.contains(agent)
+            || self.removing.contains(agent)
+            || self.marking_unreachable.contains(agent)
+        {
+            return Some((
+                503,
+                format!("Agent {agent} is being transitioned; retry later"),
+            ));
+        }
+        let known = self.agents.contains_key(agent)
+            || self.recovered.contains(agent)
+            || self.registry.unreachable_time(agent).is_some();
+        if !known {
+            return Some((404, format!("Agent {agent} not found")));
+        }
+        self.marking_gone.insert(agent.clone());
+        self.write_registry(RegistryOp::MarkGone {
+            agent: agent.clone(),
+            time: self.now,
+        });
+        None
+    }
+
+    pub(super) fn mark_gone_done(&mut self, agent: AgentId, time: Instant) {
+        self.marking_gone.remove(&agent);
+        self.registry.admitted.retain(|a| *a != agent);
+        let was_unreachable = self.registry.unreachable_time(&agent).is_some();
+        self.registry.unreachable.retain(|(a, _)| *a != agent);
+        self.registry.gone.push((agent.clone(), time));
+        self.push_fact(Fact::AgentMarkedGone {
+            agent: agent.clone(),
+        });
+        self.answer_mark_gone(&agent, 200, "OK".to_string());
+        let message = "Agent has been marked gone";
+        if self.agents.contains_key(&agent) {
+            // Rule J2.
+            self.shutdown(&agent.host, message);
+            self.remove_agent_tasks(&agent, None, Reason::AgentRemoved, message, false);
+            self.forget_agent(&agent);
+            self.send_agent_lost(&agent);
+        } else if was_unreachable {
+            // Rule J3: remembered unreachable tasks are completed; no second "lost".
+            let by_framework = self.unreachable_tasks.remove(&agent).unwrap_or_default();
+            if !self.version.mark_gone_updates_unreachable_tasks() {
+                return;
+            }
+            let limit = self.flags.max_completed_tasks_per_framework;
+            for (framework, tasks) in by_framework {
+                let Some(f) = self.frameworks.get(&framework) else {
+                    continue;
+                };
+                let aware = f.info.partition_aware;
+                let (state, reason) = if aware {
+                    (TaskState::GoneByOperator, Reason::AgentRemovedByOperator)
+                } else {
+                    (TaskState::Lost, Reason::AgentRemoved)
+                };
+                for task in tasks {
+                    let update = self.master_update(
+                        &task,
+                        state,
+                        reason,
+                        Some(&agent),
+                        None,
+                        message.to_string(),
+                    );
+                    let f = self.frameworks.get_mut(&framework).expect("checked above");
+                    f.unreachable_tasks.retain(|u| u.task != task);
+                    // The task was already unreachable: not a new transition, so
+                    // `tasks_lost` and `tasks_gone_by_operator` stay as they are.
+                    f.remember_completed(task, state, limit);
+                    self.notify(&framework, update);
+                }
+            }
+        }
+        // Rule J4 / N2: a recovered agent only gets the registry entry; the ID stays
+        // in the recovered set.
+    }
+}

@@ -6,6 +6,7 @@
 
 use std::process::ExitCode;
 
+use netsplit::model::WorkDir;
 use netsplit::runner::Harness;
 use netsplit::steps::StepError;
 use netsplit::vocabulary::{self, MesosWorld};
@@ -22,7 +23,7 @@ fn main() -> ExitCode {
                 for host in args.names(0) {
                     let cluster = world.act()?;
                     cluster
-                        .restart(host, false)
+                        .restart(host, WorkDir::Kept)
                         .map_err(|e| StepError::failed(e.to_string()))?;
                     cluster.advance(gap);
                 }

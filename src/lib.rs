@@ -33,11 +33,13 @@
 //! things happen, and look at what every party saw.
 //!
 //! ```
-//! use netsplit::model::{AgentStatus, Cluster, Duration, FrameworkEvent, TaskState};
+//! use netsplit::model::{
+//!     AgentStatus, Awareness, Checkpointing, Cluster, Duration, FrameworkEvent, TaskState,
+//! };
 //!
 //! let mut cluster = Cluster::builder()
 //!     .agent("a1")
-//!     .framework("cassandra", true, true) // partition-aware, checkpointing
+//!     .framework("cassandra", Awareness::PartitionAware, Checkpointing::On)
 //!     .task("cassandra", "c1", "a1")
 //!     .build()
 //!     .unwrap();

@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use netsplit::model::{Cluster, Duration, Fact, FrameworkEvent, Instant, TraceEvent, Version};
+use netsplit::model::{
+    Awareness, Checkpointing, Cluster, Duration, Fact, FrameworkEvent, Instant, TraceEvent, Version,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -52,8 +54,8 @@ pub fn run(args: Args) -> ExitCode {
     builder
         .version(version)
         .agent("a1")
-        .framework("aware", true, true)
-        .framework("legacy", false, true)
+        .framework("aware", Awareness::PartitionAware, Checkpointing::On)
+        .framework("legacy", Awareness::NotAware, Checkpointing::On)
         .task("aware", "aware-task", "a1")
         .task("legacy", "legacy-task", "a1");
     for flag in &args.flags {

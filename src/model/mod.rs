@@ -27,7 +27,10 @@ pub mod version;
 
 pub use crate::time::{Duration, Instant, ParseDurationError};
 pub use agent::{Agent, AgentState};
-pub use cluster::{Cluster, ClusterBuilder, ClusterError, OperatorResponse, Received};
+pub use cluster::{
+    Awareness, Checkpointing, Cluster, ClusterBuilder, ClusterError, Drops, FastForward,
+    OperatorResponse, Received, ReconcileOn, WorkDir,
+};
 pub use flags::{AgentFlags, FlagError, MasterFlags, RateLimit, RegistryKind};
 pub use master::{AgentStatus, Master, TaskView};
 pub use message::{AgentId, FrameworkEvent, FrameworkInfo, Message, MessageKind, StatusUpdate};

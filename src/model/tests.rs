@@ -22,8 +22,8 @@ fn cluster_with(version: &str, configure: impl FnOnce(&mut ClusterBuilder)) -> C
     let mut b = Cluster::builder();
     b.version(version.parse().unwrap())
         .agent("a1")
-        .framework("cassandra", true, true)
-        .framework("spark", false, true)
+        .framework("cassandra", Awareness::PartitionAware, Checkpointing::On)
+        .framework("spark", Awareness::NotAware, Checkpointing::On)
         .task("cassandra", "c1", "a1")
         .task("spark", "s1", "a1");
     configure(&mut b);
@@ -308,7 +308,8 @@ fn a_blip_shorter_than_the_window_sends_no_updates(mut cluster: Cluster) {
 #[test]
 fn a_broken_connection_loses_only_non_checkpointing_tasks() {
     let mut c = cluster_with("1.12", |b| {
-        b.framework("web", true, false).task("web", "w1", "a1");
+        b.framework("web", Awareness::PartitionAware, Checkpointing::Off)
+            .task("web", "w1", "a1");
     });
     c.break_connection("a1").unwrap();
     c.settle();
@@ -335,10 +336,10 @@ fn reconcile_answer(
     c: &mut Cluster,
     framework: &str,
     task: &str,
-    host: Option<&str>,
+    on: ReconcileOn,
 ) -> Option<TaskState> {
     let before = updates(c, framework).len();
-    c.reconcile(framework, task, host, false).unwrap();
+    c.reconcile(framework, task, on).unwrap();
     updates(c, framework).get(before).map(|u| u.2)
 }
 
@@ -347,15 +348,15 @@ fn reconciling_an_unreachable_task_needs_the_agent_id(mut cluster: Cluster) {
     cluster.partition("a1").unwrap();
     cluster.advance(secs(100));
     pretty_assertions::assert_eq!(
-        reconcile_answer(&mut cluster, "cassandra", "c1", Some("a1")),
+        reconcile_answer(&mut cluster, "cassandra", "c1", ReconcileOn::Agent("a1")),
         Some(TaskState::Unreachable)
     );
     pretty_assertions::assert_eq!(
-        reconcile_answer(&mut cluster, "cassandra", "c1", None),
+        reconcile_answer(&mut cluster, "cassandra", "c1", ReconcileOn::AnyAgent),
         Some(TaskState::Unknown)
     );
     pretty_assertions::assert_eq!(
-        reconcile_answer(&mut cluster, "spark", "s1", Some("a1")),
+        reconcile_answer(&mut cluster, "spark", "s1", ReconcileOn::Agent("a1")),
         Some(TaskState::Lost)
     );
 }
@@ -367,7 +368,12 @@ fn an_unknown_task_on_a_registered_agent_is_answered_per_version(
     version: &str,
 ) -> Option<TaskState> {
     let mut c = cluster_with(version, |_| {});
-    reconcile_answer(&mut c, "cassandra", "never-launched", Some("a1"))
+    reconcile_answer(
+        &mut c,
+        "cassandra",
+        "never-launched",
+        ReconcileOn::Agent("a1"),
+    )
 }
 
 // ----- Rule J, K, I --------------------------------------------------------------
@@ -447,7 +453,7 @@ fn a_disconnected_agent_that_never_reregisters_is_marked_unreachable_after_the_r
         "a1",
         Direction::ToMaster,
         MessageKind::ReregisterAgent,
-        false,
+        Drops::All,
     )
     .unwrap();
     c.break_connection("a1").unwrap();
@@ -471,7 +477,7 @@ fn before_1_5_a_shut_down_agent_comes_back_as_a_new_agent() {
         c.machine_down("a1").unwrap();
         c.settle();
         assert_eq!(c.agent("a1").unwrap().state(), AgentState::Terminated);
-        c.restart("a1", false).unwrap();
+        c.restart("a1", WorkDir::Kept).unwrap();
         c.advance(secs(5));
         // The machine is down: the restarted agent is refused either way, but it
         // presents its old ID only from 1.5 on.
@@ -494,7 +500,7 @@ fn updates_from_an_unreachable_agent_are_dropped_and_retried(mut cluster: Cluste
     // Only pongs are lost: the agent still hears pings and thinks it is connected
     // (rule C5) while the master marks it unreachable.
     cluster
-        .drop_kind("a1", Direction::ToMaster, MessageKind::Pong, false)
+        .drop_kind("a1", Direction::ToMaster, MessageKind::Pong, Drops::All)
         .unwrap();
     cluster.advance(secs(100));
     cluster.settle();
@@ -577,7 +583,7 @@ fn a_task_finished_during_the_partition_is_reported_twice_on_return(mut cluster:
 fn a_launch_lost_in_flight_is_dropped_by_the_agent_when_it_reregisters() {
     // Rules G4 and E6: the master asks the reregistering agent about the task.
     let mut c = cluster_with("1.12", |_| {});
-    c.drop_kind("a1", Direction::ToAgent, MessageKind::RunTask, true)
+    c.drop_kind("a1", Direction::ToAgent, MessageKind::RunTask, Drops::Next)
         .unwrap();
     c.launch("cassandra", "c2", "a1").unwrap();
     c.redetect("a1").unwrap();
@@ -677,7 +683,7 @@ fn a_gone_agent_that_restarts_is_refused_every_time(mut cluster: Cluster) {
     // Rule J5.
     cluster.mark_gone("a1").unwrap();
     cluster.settle();
-    cluster.restart("a1", false).unwrap();
+    cluster.restart("a1", WorkDir::Kept).unwrap();
     cluster.advance(secs(10));
     let refusals = facts(&cluster)
         .iter()
@@ -715,7 +721,7 @@ fn a_graceful_shutdown_loses_every_task_for_every_framework(mut cluster: Cluster
 #[rstest]
 fn an_agent_restarted_with_an_empty_work_directory_replaces_the_old_one(mut cluster: Cluster) {
     // Rule L2: a new agent at the same address removes the disconnected old one.
-    cluster.restart("a1", true).unwrap();
+    cluster.restart("a1", WorkDir::Wiped).unwrap();
     cluster.advance(secs(5));
     assert_eq!(cluster.agent_id("a1").unwrap().incarnation, 2);
     assert_eq!(status(&cluster, "a1"), AgentStatus::Registered);
@@ -755,12 +761,22 @@ fn random_scenario(seed: u64, fast_forward: bool) -> (Vec<String>, Vec<String>, 
         .agent("a1")
         .agent("a2")
         .agent("a3")
-        .framework("cassandra", true, true)
-        .framework("spark", false, seed % 2 == 0)
+        .framework("cassandra", Awareness::PartitionAware, Checkpointing::On)
+        .framework(
+            "spark",
+            Awareness::NotAware,
+            match seed % 2 {
+                0 => Checkpointing::On,
+                _ => Checkpointing::Off,
+            },
+        )
         .task("cassandra", "c1", "a1")
         .task("spark", "s1", "a2")
         .task("spark", "s2", "a3")
-        .fast_forward(fast_forward);
+        .fast_forward(match fast_forward {
+            true => FastForward::On,
+            false => FastForward::Off,
+        });
     if seed % 3 == 0 {
         b.master_flag("agent_removal_rate_limit", "1/5mins")
             .unwrap();
@@ -783,10 +799,10 @@ fn random_scenario(seed: u64, fast_forward: bool) -> (Vec<String>, Vec<String>, 
                 let _ = c.launch("cassandra", &format!("x{launched}"), host);
             }
             9 => {
-                let _ = c.reconcile("cassandra", "c1", Some(host), false);
+                let _ = c.reconcile("cassandra", "c1", ReconcileOn::Agent(host));
             }
             10 => {
-                let _ = c.restart(host, false);
+                let _ = c.restart(host, WorkDir::Kept);
             }
             _ => c.heal_all(),
         }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{ClusterBuilder, Version};
+use crate::model::{Awareness, Checkpointing, ClusterBuilder, Version};
 use crate::steps::{RegistryBuilder, StepError, Table, TableUse};
 
 use super::world::{MesosWorld, unknown_agent, unknown_framework};
@@ -107,22 +107,22 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
         Ok(())
     })
     .given("a framework {name}", "a framework \"spark\"", |w, a| {
-        declare_framework(w, a.name(0), false, true)
+        declare_framework(w, a.name(0), Awareness::NotAware, Checkpointing::On)
     })
     .given(
         "a framework {name} that does not checkpoint",
         "a framework \"spark\" that does not checkpoint",
-        |w, a| declare_framework(w, a.name(0), false, false),
+        |w, a| declare_framework(w, a.name(0), Awareness::NotAware, Checkpointing::Off),
     )
     .given(
         "a partition-aware framework {name}",
         "a partition-aware framework \"cassandra\"",
-        |w, a| declare_framework(w, a.name(0), true, true),
+        |w, a| declare_framework(w, a.name(0), Awareness::PartitionAware, Checkpointing::On),
     )
     .given(
         "a partition-aware framework {name} that does not checkpoint",
         "a partition-aware framework \"cassandra\" that does not checkpoint",
-        |w, a| declare_framework(w, a.name(0), true, false),
+        |w, a| declare_framework(w, a.name(0), Awareness::PartitionAware, Checkpointing::Off),
     )
     .given(
         "{name} runs task {name} on agent {name}",
@@ -211,8 +211,8 @@ fn declare_agent(builder: &mut ClusterBuilder, host: &str) -> Result<(), StepErr
 fn declare_framework(
     w: &mut MesosWorld,
     name: &str,
-    partition_aware: bool,
-    checkpoint: bool,
+    awareness: Awareness,
+    checkpointing: Checkpointing,
 ) -> Result<(), StepError> {
     let builder = w.setup()?;
     if builder.has_framework(name) {
@@ -220,7 +220,7 @@ fn declare_framework(
             "framework \"{name}\" is declared twice"
         )));
     }
-    builder.framework(name, partition_aware, checkpoint);
+    builder.framework(name, awareness, checkpointing);
     Ok(())
 }
 

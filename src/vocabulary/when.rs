@@ -2,7 +2,7 @@
 //! frameworks' and the operator's calls); the first one after a Then block starts a
 //! new window.
 
-use crate::model::{Direction, MessageKind};
+use crate::model::{Direction, Drops, MessageKind, ReconcileOn, WorkDir};
 use crate::steps::{RegistryBuilder, StepError};
 use crate::time::Instant;
 
@@ -100,7 +100,15 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
         .when(
             "pongs from agent {name} are dropped",
             "pongs from agent \"a1\" are dropped",
-            |w, a| drop_kind(w, a.name(0), Direction::ToMaster, MessageKind::Pong, false),
+            |w, a| {
+                drop_kind(
+                    w,
+                    a.name(0),
+                    Direction::ToMaster,
+                    MessageKind::Pong,
+                    Drops::All,
+                )
+            },
         )
         .when(
             "the next {message} from the master to agent {name} is dropped",
@@ -111,7 +119,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
                     a.name(1),
                     Direction::ToAgent,
                     *a.get::<MessageKind>(0),
-                    true,
+                    Drops::Next,
                 )
             },
         )
@@ -124,7 +132,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
                     a.name(1),
                     Direction::ToMaster,
                     *a.get::<MessageKind>(0),
-                    true,
+                    Drops::Next,
                 )
             },
         )
@@ -137,7 +145,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
                     a.name(1),
                     Direction::ToMaster,
                     *a.get::<MessageKind>(0),
-                    false,
+                    Drops::All,
                 )
             },
         )
@@ -150,7 +158,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
                     a.name(1),
                     Direction::ToAgent,
                     *a.get::<MessageKind>(0),
-                    false,
+                    Drops::All,
                 )
             },
         )
@@ -180,12 +188,18 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
             },
         )
         .when("agent {name} restarts", "agent \"a1\" restarts", |w, a| {
-            w.act()?.restart(a.name(0), false).map_err(cluster_error)
+            w.act()?
+                .restart(a.name(0), WorkDir::Kept)
+                .map_err(cluster_error)
         })
         .when(
             "agent {name} restarts with an empty work directory",
             "agent \"a1\" restarts with an empty work directory",
-            |w, a| w.act()?.restart(a.name(0), true).map_err(cluster_error),
+            |w, a| {
+                w.act()?
+                    .restart(a.name(0), WorkDir::Wiped)
+                    .map_err(cluster_error)
+            },
         )
         .when(
             "agent {name} shuts down gracefully",
@@ -251,7 +265,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
         "\"spark\" reconciles task \"t1\"",
         |w, a| {
             w.act()?
-                .reconcile(a.name(0), a.name(1), None, false)
+                .reconcile(a.name(0), a.name(1), ReconcileOn::AnyAgent)
                 .map_err(cluster_error)
         },
     )
@@ -260,7 +274,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
         "\"spark\" reconciles task \"t1\" on agent \"a1\"",
         |w, a| {
             w.act()?
-                .reconcile(a.name(0), a.name(1), Some(a.name(2)), false)
+                .reconcile(a.name(0), a.name(1), ReconcileOn::Agent(a.name(2)))
                 .map_err(cluster_error)
         },
     )
@@ -269,7 +283,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
         "\"spark\" reconciles task \"t1\" on an unknown agent",
         |w, a| {
             w.act()?
-                .reconcile(a.name(0), a.name(1), None, true)
+                .reconcile(a.name(0), a.name(1), ReconcileOn::UnknownAgent)
                 .map_err(cluster_error)
         },
     )
@@ -311,10 +325,10 @@ fn drop_kind(
     host: &str,
     direction: Direction,
     kind: MessageKind,
-    only_next: bool,
+    drops: Drops,
 ) -> Result<(), StepError> {
     w.act()?
-        .drop_kind(host, direction, kind, only_next)
+        .drop_kind(host, direction, kind, drops)
         .map_err(cluster_error)?;
     w.began_partition(host);
     Ok(())

@@ -8,7 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Cluster, ClusterError, DEFAULT_EVENT_LIMIT, Scheduler};
+use super::{
+    Awareness, Checkpointing, Cluster, ClusterError, DEFAULT_EVENT_LIMIT, FastForward, Scheduler,
+};
 use crate::model::flags::{AgentFlags, FlagError, MasterFlags};
 use crate::model::master::{Call, Master, MasterInput};
 use crate::model::message::{FrameworkId, FrameworkInfo, TaskId};
@@ -94,8 +96,8 @@ impl ClusterBuilder {
 
     /// Whether quiet stretches of answered pings are applied in bulk (default on; the
     /// outcome is the same, only faster).
-    pub fn fast_forward(&mut self, on: bool) -> &mut Self {
-        self.fast_forward = on;
+    pub fn fast_forward(&mut self, fast_forward: FastForward) -> &mut Self {
+        self.fast_forward = fast_forward == FastForward::On;
         self
     }
 
@@ -109,13 +111,19 @@ impl ClusterBuilder {
         self
     }
 
-    /// A framework; `partition_aware` sets the `PARTITION_AWARE` capability.
-    pub fn framework(&mut self, name: &str, partition_aware: bool, checkpoint: bool) -> &mut Self {
+    /// A framework, with or without the `PARTITION_AWARE` capability, checkpointing or
+    /// not.
+    pub fn framework(
+        &mut self,
+        name: &str,
+        awareness: Awareness,
+        checkpointing: Checkpointing,
+    ) -> &mut Self {
         self.frameworks.push(FrameworkSetup {
             info: FrameworkInfo {
                 id: name.to_string(),
-                partition_aware,
-                checkpoint,
+                partition_aware: awareness == Awareness::PartitionAware,
+                checkpoint: checkpointing == Checkpointing::On,
             },
             failover_timeout: Duration::ZERO,
         });

@@ -5,7 +5,7 @@
 //! Promises: a scheduler only calls the master while subscribed to it; otherwise
 //! the step is refused with a hint.
 
-use super::{Cluster, ClusterError};
+use super::{Cluster, ClusterError, ReconcileOn};
 use crate::model::agent::AgentInput;
 use crate::model::master::{Call, MasterInput};
 use crate::model::message::AgentId;
@@ -82,26 +82,21 @@ impl Cluster {
             .ok_or_else(|| ClusterError::UnknownAgent(host.to_string()))
     }
 
-    /// Explicit reconciliation of one task, optionally naming its agent;
-    /// `unknown_agent` names an agent ID the master never saw.
+    /// Explicit reconciliation of one task (rule H2), naming an agent or not.
     pub fn reconcile(
         &mut self,
         framework: &str,
         task: &str,
-        host: Option<&str>,
-        unknown_agent: bool,
+        on: ReconcileOn,
     ) -> Result<(), ClusterError> {
         self.require_subscribed(framework)?;
-        let agent = if unknown_agent {
-            Some(AgentId {
+        let agent = match on {
+            ReconcileOn::AnyAgent => None,
+            ReconcileOn::Agent(host) => Some(self.agent_ref(host)?),
+            ReconcileOn::UnknownAgent => Some(AgentId {
                 host: "unknown-agent".to_string(),
                 incarnation: 1,
-            })
-        } else {
-            match host {
-                Some(h) => Some(self.agent_ref(h)?),
-                None => None,
-            }
+            }),
         };
         self.master_input(MasterInput::Call(Call::Reconcile {
             framework: framework.to_string(),

@@ -73,6 +73,57 @@ struct Scheduler {
     inbox: Vec<Received>,
 }
 
+/// Whether a framework has the `PARTITION_AWARE` capability (Mesos 1.1 and later).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Awareness {
+    PartitionAware,
+    NotAware,
+}
+
+/// Whether a framework checkpoints (`FrameworkInfo.checkpoint`): its tasks survive an
+/// agent restart and a broken connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checkpointing {
+    On,
+    Off,
+}
+
+/// What an agent restart keeps of its work directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkDir {
+    /// The agent recovers its ID, tasks and checkpointed updates.
+    Kept,
+    /// The agent starts as a new agent (`rm -rf` of the work directory).
+    Wiped,
+}
+
+/// Which messages of a kind a link drops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drops {
+    /// Only the next one.
+    Next,
+    /// Every one, until the link heals.
+    All,
+}
+
+/// Which agent an explicit reconciliation names for its task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReconcileOn<'a> {
+    /// No agent: the master looks the task up.
+    AnyAgent,
+    /// The agent on this host.
+    Agent(&'a str),
+    /// An agent ID the master never saw.
+    UnknownAgent,
+}
+
+/// Whether the simulator applies quiet stretches of answered pings in bulk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FastForward {
+    On,
+    Off,
+}
+
 /// Why a cluster could not be built or a step could not act on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClusterError {

@@ -5,7 +5,7 @@
 //! Promises: a step on an unknown agent is a `ClusterError`, never a panic; each
 //! step records what it did in the trace.
 
-use super::{Cluster, ClusterError};
+use super::{Cluster, ClusterError, Drops, WorkDir};
 use crate::model::agent::{Agent, AgentInput, AgentState};
 use crate::model::master::{Master, MasterInput, OperatorRequest};
 use crate::model::message::{AgentId, MessageKind};
@@ -78,9 +78,10 @@ impl Cluster {
         host: &str,
         direction: Direction,
         kind: MessageKind,
-        only_next: bool,
+        drops: Drops,
     ) -> Result<(), ClusterError> {
         self.require_agent(host)?;
+        let only_next = drops == Drops::Next;
         if only_next {
             self.network.drop_next(host, direction, kind);
         } else {
@@ -189,8 +190,9 @@ impl Cluster {
         }
     }
 
-    pub fn restart(&mut self, host: &str, wipe: bool) -> Result<(), ClusterError> {
+    pub fn restart(&mut self, host: &str, work_dir: WorkDir) -> Result<(), ClusterError> {
         self.require_agent(host)?;
+        let wipe = work_dir == WorkDir::Wiped;
         self.world(if wipe {
             format!("agent {host} restarted with an empty work directory")
         } else {

@@ -1,5 +1,5 @@
 //! Master and agent flags, with Mesos's names, defaults and validation (section 0
-//! of `mesos-model.md`).
+//! of `docs/model.md`).
 //!
 //! Setting a flag by name is how specs configure the model; a bad name or value
 //! is a [`FlagError`] that names the flag and what it accepts.

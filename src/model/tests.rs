@@ -1,7 +1,7 @@
 //! Rule-by-rule tests of the model through the public `Cluster` API.
 //!
 //! Each test drives a small cluster and checks what frameworks received, what the
-//! master believes, or what agents do, against `mesos-model.md`.
+//! master believes, or what agents do, against `docs/model.md`.
 
 use rstest::{fixture, rstest};
 use test_case::test_case;

@@ -27,7 +27,7 @@ pub enum Profile {
 }
 
 impl Version {
-    /// The default profile: Mesos 1.12 (the version `mesos-model.md` was read from).
+    /// The default profile: Mesos 1.12 (the version `docs/model.md` follows).
     pub const LATEST: Version = Version::new(1, 12, 0);
 
     pub const fn new(major: u32, minor: u32, patch: u32) -> Version {

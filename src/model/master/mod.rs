@@ -6,10 +6,10 @@
 //! metrics. The driver feeds it [`MasterInput`]s with the current instant, drains
 //! [`MasterOutput`]s, and fires its timers when [`Master::poll_timeout`] says.
 //!
-//! Every decision names the rule of `mesos-model.md` it implements. Failures of
+//! Every decision names the rule of `docs/model.md` it implements. Failures of
 //! the cluster are outputs (facts, status updates), never `Err`s.
 //!
-//! The rules live in one submodule per group of `mesos-model.md`; this file holds
+//! The rules live in one submodule per group of `docs/model.md`; this file holds
 //! the inputs, the outputs and the state, and dispatches inputs and timers to them:
 //!
 //! - `health`: rule A, health checks and the removal rate limiter;

@@ -241,7 +241,7 @@ mod tests {
                 "specs/b/c.feature",
                 Some("after removal"),
                 "Tasks are gone",
-                Outcome::Ignored("MESOS 8887 not modelled".to_string()),
+                Outcome::Ignored("ISSUE 8887 not modelled".to_string()),
             ),
         ];
         let text = render(&entries, Duration::from_millis(20), false);
@@ -257,7 +257,7 @@ Specification
       └─ Feature of specs/b/c.feature (c.feature)
          └─ Rule: after removal
             ├─ ✔ Agent is shut down (1.5 ms)
-            └─ ↷ Tasks are gone (ignored: MESOS 8887 not modelled)
+            └─ ↷ Tasks are gone (ignored: ISSUE 8887 not modelled)
 
 4 scenarios: 2 passed, 1 failed, 1 ignored in 20.0 ms
 "

@@ -202,7 +202,7 @@ mod tests {
     }
 
     #[test_case(&["ignore"] => Some(String::new()) ; "a bare ignore has no reason")]
-    #[test_case(&["ignore:MESOS-8887-not-modelled"] => Some("MESOS 8887 not modelled".to_string()) ; "dashes read as spaces")]
+    #[test_case(&["ignore:ISSUE-8887-not-modelled"] => Some("ISSUE 8887 not modelled".to_string()) ; "dashes read as spaces")]
     #[test_case(&["slow"] => None ; "other tags do not ignore")]
     fn ignore_tags_carry_their_reason(tags: &[&str]) -> Option<String> {
         ignore_reason(tags)

@@ -1789,7 +1789,7 @@ mod tests {
             })
             .given("(an )agent {name}", r#"an agent "a1""#, log)
             .given("agents {names}", r#"agents "a1", "a2" and "a3""#, log)
-            .given("the master runs Mesos {version}", "the master runs Mesos 1.4", log)
+            .given("the master runs build {version}", "the master runs build 1.4", log)
             .given(
                 "the master flag {word} is {word}",
                 "Given the master flag registry is in_memory",
@@ -1913,7 +1913,7 @@ mod tests {
     #[test_case(When, "  80   parsecs pass" => ("duration".to_string(), 2, 12) ; "columns count in the text as written")]
     #[test_case(When, "the counter is increased by 5x" => ("int".to_string(), 28, 2) ; "a number with a suffix")]
     #[test_case(Then, r#""spark" receives TASK_LOSTT for task "t1""# => ("state".to_string(), 17, 10) ; "a misspelt state")]
-    #[test_case(Given, "the master runs Mesos 2.0" => ("version".to_string(), 22, 3) ; "a version that does not exist")]
+    #[test_case(Given, "the master runs build 2.0" => ("version".to_string(), 22, 3) ; "a version that does not exist")]
     #[test_case(Given, r#"agent """# => ("name".to_string(), 6, 2) ; "an empty name")]
     fn a_value_that_does_not_parse_is_reported_at_its_column(
         kind: StepKind,

@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use netsplit::model::Duration;
+use netsplit::time::Duration;
 use netsplit::runner::Harness;
 use netsplit::steps::{Registry, StepError, World};
 

@@ -220,7 +220,7 @@ mod tests {
     #[test_case("@integraton", "1:1: unknown tag `@integraton` (did you mean `@integration`?)" ; "a misspelt integration tier")]
     #[test_case("@unti", "1:1: unknown tag `@unti` (did you mean `@unit`?)" ; "two letters swapped")]
     #[test_case("@ignor", "1:1: unknown tag `@ignor` (did you mean `@ignore`?)" ; "a misspelt ignore")]
-    #[test_case("@ignor:MESOS-1", "1:1: unknown tag `@ignor:MESOS-1` (did you mean `@ignore:MESOS-1`?)" ; "a misspelt ignore with a reason")]
+    #[test_case("@ignor:LEASE-1", "1:1: unknown tag `@ignor:LEASE-1` (did you mean `@ignore:LEASE-1`?)" ; "a misspelt ignore with a reason")]
     #[test_case("@Unit", "1:1: unknown tag `@Unit` (did you mean `@unit`?)" ; "a tier in the wrong case")]
     #[test_case("@e2", "1:1: unknown tag `@e2` (did you mean `@e2e`?)" ; "a misspelt end to end tier")]
     #[test_case("@ignore:", "1:1: `@ignore:` has an empty reason (write `@ignore`, or give the reason: `@ignore:reason-words`)" ; "an ignore with an empty reason")]

@@ -149,7 +149,7 @@ mod tests {
     use super::*;
     use pretty_assertions::assert_eq;
 
-    const SOURCE: &str = "Feature: f\n\n  Scenaro: agent is lost\n";
+    const SOURCE: &str = "Feature: f\n\n  Scenaro: client is lost\n";
 
     #[test]
     fn a_diagnostic_renders_like_rustc() {
@@ -164,7 +164,7 @@ mod tests {
 error: unknown keyword `Scenaro:`
  --> specs/a.feature:3:3
   |
-3 |   Scenaro: agent is lost
+3 |   Scenaro: client is lost
   |   ^^^^^^^^ not a keyword
   |
   = help: did you mean `Scenario:`?";
@@ -181,7 +181,7 @@ error: unknown keyword `Scenaro:`
 error: duplicate name
  --> a:3:12
   |
-3 |   Scenaro: agent is lost
+3 |   Scenaro: client is lost
   |            ^^^^ here";
         assert_eq!(diagnostic.render("a", SOURCE, false), expected);
     }

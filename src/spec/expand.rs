@@ -347,17 +347,17 @@ mod tests {
         );
     }
 
-    const OUTLINE: &str = "Feature: f\nScenario Outline: agent silent for <gap> is <outcome>\n  When <gap> pass\n  Then it is <outcome>\n";
+    const OUTLINE: &str = "Feature: f\nScenario Outline: client silent for <gap> is <outcome>\n  When <gap> pass\n  Then it is <outcome>\n";
 
     #[test]
     fn outline_rows_are_named_by_substituting_the_title() {
         check_names(
             &format!(
-                "{OUTLINE}  Examples:\n    | gap | outcome |\n    | 74s | registered |\n    | 80s | unreachable |\n"
+                "{OUTLINE}  Examples:\n    | gap | outcome |\n    | 74s | connected |\n    | 80s | expired |\n"
             ),
             &[
-                "agent silent for 74s is registered",
-                "agent silent for 80s is unreachable",
+                "client silent for 74s is connected",
+                "client silent for 80s is expired",
             ],
         );
     }
@@ -365,11 +365,11 @@ mod tests {
     #[test]
     fn rows_of_a_title_without_placeholders_are_numbered_per_examples_block() {
         check_names(
-            "Feature: f\nScenario Outline: agents are lost\n  When <gap> pass\n  Examples:\n    | gap |\n    | 74s |\n  Examples: long gaps\n    | gap |\n    | 1h |\n    | 2h |\n",
+            "Feature: f\nScenario Outline: clients are lost\n  When <gap> pass\n  Examples:\n    | gap |\n    | 74s |\n  Examples: long gaps\n    | gap |\n    | 1h |\n    | 2h |\n",
             &[
-                "agents are lost [example 1: gap=74s]",
-                "agents are lost [long gaps 1: gap=1h]",
-                "agents are lost [long gaps 2: gap=2h]",
+                "clients are lost [example 1: gap=74s]",
+                "clients are lost [long gaps 1: gap=1h]",
+                "clients are lost [long gaps 2: gap=2h]",
             ],
         );
     }

@@ -424,15 +424,15 @@ mod tests {
     #[test_case("Exmples:", false => Some("Examples:".into()) ; "examples with a letter missing")]
     #[test_case("Scenario Outlin: x", false => Some("Scenario Outline:".into()) ; "two words")]
     #[test_case("scenario: x", false => Some("Scenario:".into()) ; "wrong case")]
-    #[test_case("Given: an agent", false => Some("Given".into()) ; "a step keyword with a colon")]
+    #[test_case("Given: a client", false => Some("Given".into()) ; "a step keyword with a colon")]
     #[test_case("Background", false => Some("Background:".into()) ; "a keyword alone without colon")]
     #[test_case("Note: this is prose", false => None ; "an ordinary word with a colon")]
-    #[test_case("The master pings every agent", false => None ; "prose in a description")]
+    #[test_case("The server pings every client", false => None ; "prose in a description")]
     #[test_case("Feature flags are read at start", false => None ; "a keyword starting prose")]
-    #[test_case("Feature Agent loss", true => Some("Feature:".into()) ; "a keyword without colon")]
-    #[test_case("Scenario Outline Mesos <v>", true => Some("Scenario Outline:".into()) ; "an outline without colon")]
-    #[test_case("Gven an agent", true => Some("Given".into()) ; "a misspelt step keyword")]
-    #[test_case("An agent", true => None ; "a short word is not taken for And")]
+    #[test_case("Feature Client expiry", true => Some("Feature:".into()) ; "a keyword without colon")]
+    #[test_case("Scenario Outline Version <v>", true => Some("Scenario Outline:".into()) ; "an outline without colon")]
+    #[test_case("Gven a client", true => Some("Given".into()) ; "a misspelt step keyword")]
+    #[test_case("An application", true => None ; "a short word is not taken for And")]
     #[test_case("Exmaples:", false => Some("Examples:".into()) ; "two letters swapped")]
     #[test_case("", true => None ; "an empty line")]
     fn misspelt_keywords_are_recognised(text: &str, loose: bool) -> Option<String> {
@@ -441,7 +441,7 @@ mod tests {
 
     #[test]
     fn a_recovered_keyword_keeps_its_title() {
-        let found = misspelling("Scenaro:  agent is lost", false);
+        let found = misspelling("Scenaro:  client is lost", false);
         pretty_assertions::assert_eq!(
             found.map(|m| (m.len, m.meant)),
             Some((
@@ -449,14 +449,14 @@ mod tests {
                 Token::Block {
                     block: Block::Scenario,
                     keyword_len: 7,
-                    title: "agent is lost",
+                    title: "client is lost",
                     title_offset: 10
                 }
             ))
         );
     }
 
-    #[test_case("Given an agent" => Token::Step { keyword: Keyword::Given, keyword_len: 5, text: "an agent", text_offset: 6 } ; "a step")]
+    #[test_case("Given a client" => Token::Step { keyword: Keyword::Given, keyword_len: 5, text: "a client", text_offset: 6 } ; "a step")]
     #[test_case("*  x" => Token::Step { keyword: Keyword::Star, keyword_len: 1, text: "x", text_offset: 3 } ; "a bullet step")]
     #[test_case("Givenx" => Token::Other ; "a keyword glued to a word")]
     #[test_case("Examples:" => Token::Block { block: Block::Examples, keyword_len: 8, title: "", title_offset: 9 } ; "examples without a name")]

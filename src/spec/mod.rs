@@ -70,9 +70,9 @@ mod tests {
     use super::*;
     use test_case::test_case;
 
-    const DETECTION: &str = include_str!("testdata/detection.feature");
-    const LEGACY: &str = include_str!("testdata/legacy.feature");
-    const PARTITION_AWARE: &str = include_str!("testdata/partition-aware.feature");
+    const CLIENT_EXPIRY: &str = include_str!("testdata/client-expiry.feature");
+    const EXPIRED_SESSIONS: &str = include_str!("testdata/expired-sessions.feature");
+    const SUSPENSION_AWARE: &str = include_str!("testdata/suspension-aware.feature");
 
     /// The display names of a file that must load without diagnostics.
     fn check_names(source: &str) -> Vec<String> {
@@ -85,37 +85,37 @@ mod tests {
         scenarios.into_iter().map(|s| s.name).collect()
     }
 
-    #[test_case(DETECTION => vec![
-        "Agent answering every ping stays registered",
-        "Agent cut off just before a ping is marked unreachable 75s later",
-        "Agent cut off just after a ping is marked unreachable 90s later",
-    ] ; "detection")]
-    #[test_case(LEGACY => vec![
-        "Agent reconnecting after 80s is shut down for non-aware frameworks",
-        "Agent reconnecting after 60s keeps its tasks",
-    ] ; "legacy")]
-    #[test_case(PARTITION_AWARE => vec![
-        "Tasks of an unreachable agent are unreachable for aware frameworks and lost for the others",
-        "Tasks come back running for every framework when the agent returns",
-        "Mesos 1.4 kills non-aware tasks when their agent returns",
-        "Mesos 1.5 keeps non-aware tasks when their agent returns",
-    ] ; "partition aware")]
+    #[test_case(CLIENT_EXPIRY => vec![
+        "Client answering every ping keeps its session",
+        "Client cut off just before a ping expires 75s later",
+        "Client cut off just after a ping expires 90s later",
+    ] ; "client expiry")]
+    #[test_case(EXPIRED_SESSIONS => vec![
+        "Client reconnecting after 80s is closed for plain applications",
+        "Client reconnecting after 60s keeps its leases",
+    ] ; "expired sessions")]
+    #[test_case(SUSPENSION_AWARE => vec![
+        "Leases of an expired client are suspended for aware applications and lost for the others",
+        "Leases come back held for every application when the client returns",
+        "Version 1.4 revokes plain leases when their client returns",
+        "Version 1.5 keeps plain leases when their client returns",
+    ] ; "suspension aware")]
     fn the_example_files_load_without_errors(source: &str) -> Vec<String> {
         check_names(source)
     }
 
     #[test]
     fn an_outline_row_has_its_values_substituted_in_every_step() {
-        let (scenarios, _) = load(PARTITION_AWARE);
+        let (scenarios, _) = load(SUSPENSION_AWARE);
         let row = &scenarios[2];
         let texts: Vec<&str> = row.steps.iter().map(|s| s.text.as_str()).collect();
         pretty_assertions::assert_eq!(
             texts[row.background_steps..],
             [
-                "the master runs Mesos 1.4",
-                "agent \"a1\" is partitioned from the master for 100s",
-                "agent \"a1\" reconnects",
-                "agent \"a1\" is no longer running task \"s1\"",
+                "the server runs version 1.4",
+                "client \"c1\" is partitioned from the server for 100s",
+                "client \"c1\" reconnects",
+                "client \"c1\" no longer holds lease \"s1\"",
             ]
         );
         pretty_assertions::assert_eq!((row.background_steps, row.span), (5, Span::new(41, 7)));
@@ -164,9 +164,9 @@ mod tests {
     }
 
     #[test_case("@integraton @\nFeatur: x\n  Scenaro: <a>\n    Gven <b>\n    | a | \\| é\n    \"\"\"j\n  Examples:\n   | b |\n" ; "a broken file")]
-    #[test_case(DETECTION ; "the detection example")]
-    #[test_case(LEGACY ; "the legacy example")]
-    #[test_case(PARTITION_AWARE ; "the partition aware example")]
+    #[test_case(CLIENT_EXPIRY ; "the client expiry example")]
+    #[test_case(EXPIRED_SESSIONS ; "the expired sessions example")]
+    #[test_case(SUSPENSION_AWARE ; "the suspension aware example")]
     fn no_prefix_of_a_spec_file_makes_the_parser_panic(source: &str) {
         for end in cut_points(source) {
             check_no_panic(&source[..end]);
@@ -250,10 +250,10 @@ mod tests {
 
     #[test]
     fn a_thousand_scenarios_load_with_their_backgrounds_and_tables() {
-        let mut source = String::from("Feature: many\n  Background:\n    Given an agent \"a1\"\n");
+        let mut source = String::from("Feature: many\n  Background:\n    Given a client \"c1\"\n");
         for i in 0..1_000 {
             source.push_str(&format!(
-                "\n  Scenario: scenario {i}\n    When {i}s pass\n    Then \"f\" receives these updates:\n      | task | state |\n      | t{i} | TASK_LOST |\n"
+                "\n  Scenario: scenario {i}\n    When {i}s pass\n    Then \"f\" receives these notifications:\n      | lease | state |\n      | l{i} | LEASE_LOST |\n"
             ));
         }
         let (scenarios, diagnostics) = load(&source);

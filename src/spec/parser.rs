@@ -1082,7 +1082,7 @@ mod tests {
     #[test_case("scenario: x\n  Given a\n", "2:1: unknown keyword `scenario:` (did you mean `Scenario:`?)" ; "a keyword in the wrong case is an error")]
     #[test_case("Backgrund:\n  Given a\nScenario: x\n  Given b\n", "2:1: unknown keyword `Backgrund:` (did you mean `Background:`?)" ; "a misspelt background is an error")]
     #[test_case("Background\n  Given a\nScenario: x\n  Given b\n", "2:1: missing `:` after `Background` (did you mean `Background:`?)" ; "a keyword alone without its colon is an error")]
-    #[test_case("Scenario Agent is lost\n  Given a\n", "2:1: missing `:` after `Scenario` (did you mean `Scenario:`?)" ; "a scenario without colon before a step is an error")]
+    #[test_case("Scenario Client is lost\n  Given a\n", "2:1: missing `:` after `Scenario` (did you mean `Scenario:`?)" ; "a scenario without colon before a step is an error")]
     #[test_case("Scenario: x\n  Given: a\n", "3:3: step keyword `Given:` takes no colon (did you mean `Given`?)" ; "a step keyword with a colon is an error")]
     #[test_case("Scenario: x\n  Gven a\n", "3:3: unknown step keyword `Gven` (did you mean `Given`?)" ; "a misspelt step keyword is an error")]
     #[test_case("Scenario: x\n  Given a\n  Thne b\n", "4:3: unknown step keyword `Thne` (did you mean `Then`?)" ; "a misspelt then is an error")]
@@ -1106,7 +1106,7 @@ mod tests {
     #[test]
     fn a_feature_without_colon_is_an_error_and_read_as_the_feature() {
         check_errors(
-            "Feature Agent loss\n  Scenario: x\n    Given a\n",
+            "Feature Client expiry\n  Scenario: x\n    Given a\n",
             &["1:1: missing `:` after `Feature` (did you mean `Feature:`?)"],
         );
     }
@@ -1114,11 +1114,11 @@ mod tests {
     #[test]
     fn description_text_is_free_unless_it_can_only_be_a_keyword() {
         let feature = check_clean(
-            "Feature: f\n  Note: pings are answered.\n  Feature flags are read once.\n\n  The master: decides.\n  Scenario: x\n    Given a\n",
+            "Feature: f\n  Note: pings are answered.\n  Feature flags are read once.\n\n  The server: decides.\n  Scenario: x\n    Given a\n",
         );
         assert_eq!(
             feature.description,
-            "Note: pings are answered.\nFeature flags are read once.\n\nThe master: decides."
+            "Note: pings are answered.\nFeature flags are read once.\n\nThe server: decides."
         );
     }
 
@@ -1227,7 +1227,7 @@ mod tests {
     #[test]
     fn content_before_the_feature_is_an_error_reported_once() {
         check_errors(
-            "This file is about\nagents.\nFeature: f\nScenario: x\n  Given a\n",
+            "This file is about\nclients.\nFeature: f\nScenario: x\n  Given a\n",
             &[
                 "1:1: text before `Feature:` (a spec file starts with `Feature: <title>`; make this line a `#` comment or move it below)",
             ],
@@ -1292,12 +1292,12 @@ error: tags apply to nothing
     #[test]
     fn tags_attach_to_the_block_below_them() {
         let feature = check_clean(
-            "@unit @e2e # tiers\nFeature: f\n@ignore:MESOS-8887-not-modelled\nRule: r\n  @slow\n  @integration\n  Scenario Outline: x\n    Given <a>\n    @fast\n    Examples:\n      | a |\n      | 1 |\n",
+            "@unit @e2e # tiers\nFeature: f\n@ignore:LEASE-8887-not-modelled\nRule: r\n  @slow\n  @integration\n  Scenario Outline: x\n    Given <a>\n    @fast\n    Examples:\n      | a |\n      | 1 |\n",
         );
         let names = |tags: &[Tag]| tags.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
         let rule = &feature.rules[0];
         assert_eq!(names(&feature.tags), ["unit", "e2e"]);
-        assert_eq!(names(&rule.tags), ["ignore:MESOS-8887-not-modelled"]);
+        assert_eq!(names(&rule.tags), ["ignore:LEASE-8887-not-modelled"]);
         assert_eq!(names(&rule.scenarios[0].tags), ["slow", "integration"]);
         assert_eq!(names(&rule.scenarios[0].examples[0].tags), ["fast"]);
         assert_eq!(rule.scenarios[0].tags[1].span, Span::new(6, 3));
@@ -1451,12 +1451,12 @@ error: tags apply to nothing
     #[test]
     fn rules_have_titles_descriptions_and_backgrounds() {
         let feature = check_clean(
-            "Feature: f\nRule: agents are lost\n  after 75s\n\n  Background:\n    Given a\n  Example: x\n    Given b\n",
+            "Feature: f\nRule: clients are lost\n  after 75s\n\n  Background:\n    Given a\n  Example: x\n    Given b\n",
         );
         let rule = &feature.rules[0];
         assert_eq!(
             (rule.title.as_str(), rule.description.as_str()),
-            ("agents are lost", "after 75s")
+            ("clients are lost", "after 75s")
         );
         assert_eq!(rule.background.as_ref().map(|b| b.steps.len()), Some(1));
         assert_eq!(rule.scenarios[0].keyword, "Example");

@@ -740,7 +740,7 @@ impl<'a> Parser<'a> {
                 "step has no text",
                 format!("expected text after `{}`", keyword.as_str()),
             )
-            .help("a step is a keyword followed by a sentence: `Given an agent \"a1\"`");
+            .help("a step is a keyword followed by a sentence, such as `Given a client \"c1\"`");
         }
         let argument = self.step_argument();
         let in_rule = self.in_rule;
@@ -1207,7 +1207,7 @@ mod tests {
             &[
                 "2:1: `Rule:` has no title (the title is the test's name: state the behaviour it checks)",
                 "3:3: `Scenario:` has no title (the title is the test's name: state the behaviour it checks)",
-                "4:5: step has no text (a step is a keyword followed by a sentence: `Given an agent \"a1\"`)",
+                "4:5: step has no text (a step is a keyword followed by a sentence, such as `Given a client \"c1\"`)",
             ],
         );
     }

@@ -6,9 +6,9 @@
 
 use std::process::ExitCode;
 
-use netsplit::time::Duration;
 use netsplit::runner::Harness;
 use netsplit::steps::{Registry, StepError, World};
+use netsplit::time::Duration;
 
 /// A lease held by one client, renewed over a link that can be cut.
 #[derive(Default)]

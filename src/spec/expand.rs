@@ -2,7 +2,7 @@
 //! examples row, backgrounds prepended, tags inherited, display names given.
 //!
 //! Promises: the scenarios come in file order; each has the display name of
-//! spec-language.md section 3; no two scenarios of one feature and rule share a name
+//! docs/language.md section 3; no two scenarios of one feature and rule share a name
 //! (a duplicate is reported at every place it occurs). Expansion never fails: a tree
 //! recovered from a broken file expands as well as it can.
 

@@ -1,5 +1,5 @@
 //! The spec language: Gherkin `.feature` files parsed into a syntax tree, and the tree
-//! expanded into runnable scenarios (spec-language.md, sections 1 to 4).
+//! expanded into runnable scenarios (docs/language.md, sections 1 to 4).
 //!
 //! - `lexer.rs`: what kind of line each line is, and near misses of keywords;
 //! - `parser.rs` ([`parse`]): the tree and every diagnostic of a file, never a panic;

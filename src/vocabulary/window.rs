@@ -1,7 +1,7 @@
 //! What a Then step may look at: the cluster as it stands now, and the events of its
 //! window.
 //!
-//! The language's window rule (spec-language.md, section 5): a Then block looks at
+//! The language's window rule (docs/language.md, section 5): a Then block looks at
 //! what happened since the end of the previous Then block; `never` steps look at the
 //! whole scenario. A [`Window`] is the only way a Then step sees events, and it is
 //! made for one [`Scope`], so a step cannot read past its window by accident: the

@@ -1,6 +1,6 @@
 //! End-to-end tests of the `netsplit` command: the built binary runs as a process on
 //! the small spec files under `tests/fixtures/`, and what it prints and its exit code
-//! are checked against the promises of the spec language (spec-language.md) and of
+//! are checked against the promises of the spec language (docs/language.md) and of
 //! the command's help.
 //!
 //! Golden files: reports and messages are compared with `tests/expected/<name>.txt`

@@ -1,4 +1,4 @@
-//! Malformed spec files (spec-language.md, sections 2 to 4): each becomes one failing
+//! Malformed spec files (docs/language.md, sections 2 to 4): each becomes one failing
 //! test named after the file, whose message lists every error with its place, the
 //! source line, a caret and, where it can, the fix; other files still run.
 

@@ -1,4 +1,4 @@
-//! Steps the vocabulary rejects (spec-language.md, sections 6 and 7): an unknown
+//! Steps the vocabulary rejects (docs/language.md, sections 6 and 7): an unknown
 //! step, a bad value, an unknown flag, an undeclared name. Each fails its own
 //! scenario with a message that says what is accepted.
 

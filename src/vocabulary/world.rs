@@ -179,6 +179,8 @@ impl MesosWorld {
                         let settle = Duration::from_millis(5 * u64::from(scale));
                         cluster.set_wire(Box::new(wire), settle);
                     }
+                    // The first Then block looks at what happened after the Given steps.
+                    self.marks = Marks::now(&cluster);
                     Phase::Running(Box::new(cluster))
                 }
                 Err(error) => Phase::Broken(error.to_string()),

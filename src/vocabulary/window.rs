@@ -180,3 +180,22 @@ pub(super) fn fact_host(fact: &Fact) -> Option<&str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::steps::World;
+    use crate::vocabulary::MesosWorld;
+
+    #[test]
+    fn the_first_then_window_holds_nothing_of_the_set_up_and_the_whole_scenario_does() {
+        let mut world = MesosWorld::new();
+        world.setup().unwrap().agent("a1");
+        let window = world.look().unwrap();
+        let seen: Vec<String> = window.trace().iter().map(|e| e.to_string()).collect();
+        pretty_assertions::assert_eq!(seen, Vec::<String>::new());
+        assert!(
+            !window.whole_scenario().trace().is_empty(),
+            "the set-up registers agent a1 at time 0"
+        );
+    }
+}

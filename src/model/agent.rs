@@ -448,6 +448,16 @@ impl Agent {
             Message::ShutdownFramework { framework } if self.state == AgentState::Running => {
                 self.shutdown_framework(&framework);
             }
+            // `Slave::updateFramework`: a running agent that knows the framework tells
+            // its status-update manager to resend at once (`resume()`), which resends
+            // the head update of every stream, of every framework, with the retry
+            // interval back at its minimum (task_status_update_manager.cpp:186-200).
+            Message::UpdateFramework { framework }
+                if self.state == AgentState::Running
+                    && self.frameworks.contains_key(&framework) =>
+            {
+                self.resend_pending();
+            }
             Message::StatusUpdateAcknowledgement {
                 framework,
                 task,
@@ -467,6 +477,12 @@ impl Agent {
         self.registration_generation += 1;
         self.arm_ping_timer();
         self.paused = false;
+        self.resend_pending();
+    }
+
+    /// The status-update manager's `resume()`: the head update of every stream is
+    /// sent again now, with the retry interval at its minimum.
+    fn resend_pending(&mut self) {
         let keys: Vec<_> = self.streams.keys().cloned().collect();
         for key in keys {
             if let Some(stream) = self.streams.get_mut(&key) {

@@ -125,6 +125,11 @@ pub enum Message {
     ShutdownFramework {
         framework: FrameworkId,
     },
+    /// Sent to every registered agent when a framework (re)subscribes
+    /// (`Master::sendFrameworkUpdates`); the agent resends its pending updates.
+    UpdateFramework {
+        framework: FrameworkId,
+    },
     StatusUpdateAcknowledgement {
         framework: FrameworkId,
         task: TaskId,
@@ -167,6 +172,7 @@ kinds! {
     KillTask = "KillTask", "KillTaskMessage";
     Shutdown = "Shutdown", "ShutdownMessage";
     ShutdownFramework = "ShutdownFramework", "ShutdownFrameworkMessage";
+    UpdateFramework = "UpdateFramework", "UpdateFrameworkMessage";
     StatusUpdateAcknowledgement = "StatusUpdateAcknowledgement", "StatusUpdateAcknowledgementMessage";
 }
 
@@ -216,6 +222,7 @@ impl Message {
             Message::KillTask { .. } => MessageKind::KillTask,
             Message::Shutdown { .. } => MessageKind::Shutdown,
             Message::ShutdownFramework { .. } => MessageKind::ShutdownFramework,
+            Message::UpdateFramework { .. } => MessageKind::UpdateFramework,
             Message::StatusUpdateAcknowledgement { .. } => MessageKind::StatusUpdateAcknowledgement,
         }
     }
@@ -235,6 +242,7 @@ impl fmt::Display for Message {
             Message::RunTask { task, .. } => write!(f, "RunTask {task}"),
             Message::KillTask { task, .. } => write!(f, "KillTask {task}"),
             Message::ShutdownFramework { framework } => write!(f, "ShutdownFramework {framework}"),
+            Message::UpdateFramework { framework } => write!(f, "UpdateFramework {framework}"),
             Message::ReregisterAgent { agent, tasks, .. } => {
                 write!(f, "ReregisterAgent {agent} with {} task(s)", tasks.len())
             }

@@ -56,6 +56,11 @@ pub enum Fact {
         agent: AgentId,
         cause: String,
     },
+    /// Before 1.1: a recovered agent that did not reregister after a failover is
+    /// deleted from the registry, and nobody is told (rule K3).
+    RecoveredAgentForgotten {
+        agent: AgentId,
+    },
     AgentMarkedGone {
         agent: AgentId,
     },
@@ -150,6 +155,10 @@ impl fmt::Display for Fact {
                 write!(f, "Marked agent {agent} unreachable: {cause}")
             }
             Fact::AgentRemoved { agent, cause } => write!(f, "Removed agent {agent}: {cause}"),
+            Fact::RecoveredAgentForgotten { agent } => write!(
+                f,
+                "Removed agent {agent} from the registry: it did not reregister after the failover (frameworks are not told)"
+            ),
             Fact::AgentMarkedGone { agent } => write!(f, "Marked agent {agent} gone"),
             Fact::ReregistrationIgnored { agent, why } => {
                 write!(f, "Ignoring reregistration of agent {agent}: {why}")

@@ -81,7 +81,9 @@ pub fn encode(message: &Message) -> String {
             w.text(task);
         }
         Message::Shutdown { message } => w.text(message),
-        Message::ShutdownFramework { framework } => w.text(framework),
+        Message::ShutdownFramework { framework } | Message::UpdateFramework { framework } => {
+            w.text(framework)
+        }
         Message::StatusUpdateAcknowledgement {
             framework,
             task,
@@ -190,6 +192,9 @@ pub fn decode(line: &str) -> Result<Message, String> {
         },
         K::Shutdown => Message::Shutdown { message: r.text()? },
         K::ShutdownFramework => Message::ShutdownFramework {
+            framework: r.text()?,
+        },
+        K::UpdateFramework => Message::UpdateFramework {
             framework: r.text()?,
         },
         K::StatusUpdateAcknowledgement => Message::StatusUpdateAcknowledgement {
@@ -395,6 +400,9 @@ mod tests {
                 message: "Agent attempted to re-register after removal".into(),
             },
             Message::ShutdownFramework {
+                framework: "spark".into(),
+            },
+            Message::UpdateFramework {
                 framework: "spark".into(),
             },
             Message::StatusUpdateAcknowledgement {

@@ -171,7 +171,7 @@ pub(super) fn check_update_table(
 
 /// Puts an expected cell in the form the observed side prints: v1 names for
 /// reasons and sources, shortest form for durations.
-fn normalise_cell(column: &str, cell: &str) -> Result<String, StepError> {
+pub(super) fn normalise_cell(column: &str, cell: &str) -> Result<String, StepError> {
     if cell == "-" {
         return Ok(cell.to_string());
     }

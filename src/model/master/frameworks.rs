@@ -23,19 +23,38 @@ impl Master {
             } => {
                 let id = info.id.clone();
                 let generation = self.next_id();
-                let f = self.frameworks.entry(id).or_insert_with(|| Framework {
-                    info: info.clone(),
-                    failover_timeout,
-                    connected: true,
-                    generation,
-                    tasks: BTreeMap::new(),
-                    unreachable_tasks: VecDeque::new(),
-                    completed_tasks: VecDeque::new(),
-                });
+                let known = self.frameworks.contains_key(&id);
+                let f = self
+                    .frameworks
+                    .entry(id.clone())
+                    .or_insert_with(|| Framework {
+                        info: info.clone(),
+                        failover_timeout,
+                        connected: true,
+                        generation,
+                        tasks: BTreeMap::new(),
+                        unreachable_tasks: VecDeque::new(),
+                        completed_tasks: VecDeque::new(),
+                    });
                 f.info = info;
                 f.failover_timeout = failover_timeout;
                 f.connected = true;
                 f.generation = generation;
+                if known {
+                    // `Master::sendFrameworkUpdates` (master.cpp:2880-2905): a framework
+                    // that fails over or comes back is announced to every registered
+                    // agent, which then resends its pending updates at once.
+                    let hosts: Vec<String> =
+                        self.agents.values().map(|a| a.id.host.clone()).collect();
+                    for host in hosts {
+                        self.send(
+                            &host,
+                            Message::UpdateFramework {
+                                framework: id.clone(),
+                            },
+                        );
+                    }
+                }
             }
             Call::Launch {
                 framework,

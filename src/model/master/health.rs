@@ -199,12 +199,17 @@ impl Master {
             }
             UnreachableCause::Failover => {
                 // Rule K3: skipped and counted as canceled if the agent came back;
-                // the permit is used up either way (MESOS-8386).
+                // the permit is used up either way (MESOS-8386). Before 1.1 the same
+                // check guards the registry deletion (`master.cpp:1735-1742` at 1.0.0).
                 if self.recovered.contains(&agent) && !self.reregistering.contains(&agent) {
-                    self.metrics.increment("master/slave_unreachable_completed");
-                    self.mark_unreachable(agent, true, UnreachableCause::Failover);
+                    self.metrics.increment(self.transition_metric("completed"));
+                    if self.version.has_unreachable() {
+                        self.mark_unreachable(agent, true, UnreachableCause::Failover);
+                    } else {
+                        self.forget_recovered_agent(agent);
+                    }
                 } else {
-                    self.metrics.increment("master/slave_unreachable_canceled");
+                    self.metrics.increment(self.transition_metric("canceled"));
                     self.push_fact(Fact::UnreachableCanceled { agent });
                 }
             }

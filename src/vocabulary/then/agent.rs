@@ -1,10 +1,11 @@
 //! Then steps about an agent process: what happened to it in the window (told to
 //! shut down, gave up on the master, killed a task) and what it runs now.
 
-use crate::model::{AgentState, Fact};
-use crate::steps::{Args, RegistryBuilder, StepError};
+use crate::model::{AgentState, Endpoint, Fact, Message, TraceEvent};
+use crate::steps::{Args, RegistryBuilder, StepError, Table, TableUse};
 use crate::time::Instant;
 
+use super::super::updates::normalise_cell;
 use super::super::window::Window;
 use super::super::world::MesosWorld;
 use super::{Claim, Observed, Polarity};
@@ -34,6 +35,18 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
             "agent \"a1\" is no longer running task \"t1\"",
             |w, a| running(&w.look()?, a, Polarity::Denied),
         )
+        .then(
+            "agent {name} sends these status updates:",
+            "agent \"a1\" sends these status updates:",
+            |w, a| {
+                let host = a.name(0);
+                let table = a.table().expect("the registry requires a table");
+                let window = w.look()?;
+                window.agent(host)?;
+                sent_updates(&window, host, table)
+            },
+        )
+        .table(TableUse::Required(&["task", "state", "at"]))
         .then(
             "agent {name} runs no tasks",
             "agent \"a1\" runs no tasks",
@@ -137,6 +150,66 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
         },
     }
     .register(b)
+}
+
+/// Compares the status updates the agent on `host` sent in the window (delivered
+/// or lost on the way: retries count too) with a table of `task`, `state` and `at`
+/// columns, in the order of its header.
+fn sent_updates(window: &Window, host: &str, table: &Table) -> Result<(), StepError> {
+    const COLUMNS: &[&str] = &["task", "state", "at"];
+    let header = table.header().unwrap_or(&[]);
+    if let Some(bad) = header.iter().find(|c| !COLUMNS.contains(&c.as_str())) {
+        return Err(StepError::failed(format!(
+            "`{bad}` is not a column of sent updates; use any of: {}",
+            COLUMNS.join(", ")
+        )));
+    }
+    let render = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
+    let mut expected = vec![render(header.to_vec())];
+    for row in table.body() {
+        let cells = header
+            .iter()
+            .zip(row)
+            .map(|(column, cell)| normalise_cell(column, cell))
+            .collect::<Result<Vec<_>, _>>()?;
+        expected.push(render(cells));
+    }
+    let mut observed = vec![render(header.to_vec())];
+    for entry in window.trace() {
+        let (TraceEvent::Sent {
+            from: Endpoint::Agent(from),
+            message: Message::StatusUpdate(update),
+            ..
+        }
+        | TraceEvent::Dropped {
+            from: Endpoint::Agent(from),
+            message: Message::StatusUpdate(update),
+            ..
+        }) = &entry.event
+        else {
+            continue;
+        };
+        if from != host {
+            continue;
+        }
+        let cells = header
+            .iter()
+            .map(|column| match column.as_str() {
+                "task" => update.task.clone(),
+                "state" => update.state.name().to_string(),
+                _ => entry.at.since_start().to_string(),
+            })
+            .collect();
+        observed.push(render(cells));
+    }
+    if expected == observed {
+        return Ok(());
+    }
+    Err(StepError::mismatch(
+        format!("agent \"{host}\" sent other status updates (since the last check)"),
+        expected.join("\n"),
+        observed.join("\n"),
+    ))
 }
 
 /// Whether the agent (`a.name(0)`) runs the task (`a.name(1)`) now, as the polarity

@@ -112,6 +112,7 @@ Feature: Rate-limiting unreachable transitions
     Given the master flag agent_removal_rate_limit is 1/10mins
     When agents "a1" and "a2" are partitioned from the master
     And the clock reaches 5m
+    And the operator schedules maintenance for the machine of agent "a2"
     And the operator takes the machine of agent "a2" down
     Then "cassandra" receives these updates:
       | task         | state            | reason               | at    |

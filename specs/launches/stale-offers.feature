@@ -16,6 +16,9 @@ Feature: Launching onto an agent that has no valid offer
   Scenario Outline: Launching on an agent that is <situation> is dropped for aware frameworks and lost for the others
     # Keeps a disconnected agent disconnected.
     When ReregisterAgent messages from agent "a1" to the master are dropped
+    # Lets the "removed" row take the machine down (only a DRAINING machine can be
+    # brought down); a schedule alone changes nothing for the other rows.
+    And the operator schedules maintenance for the machine of agent "a1"
     And <event>
     And 2m pass
     And "cassandra" launches task "c9" on agent "a1"

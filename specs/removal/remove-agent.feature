@@ -2,7 +2,8 @@ Feature: Agents removed without becoming unreachable
   Some agents leave the cluster for good rather than becoming unreachable: an agent
   that shuts down gracefully, an agent whose machine the operator takes DOWN for
   maintenance (it is also told to shut down with "Operator initiated 'Machine
-  DOWN'"), and a disconnected agent replaced by a new agent registering at the
+  DOWN'"; only a machine a maintenance schedule put in DRAINING mode can be taken
+  down), and a disconnected agent replaced by a new agent registering at the
   same address. The master removes such an agent from the registry, so it leaves
   no unreachable entry, and reports every task TASK_LOST with REASON_AGENT_REMOVED
   to every framework, partition-aware ones included. Everyone is told the agent
@@ -50,9 +51,30 @@ Feature: Agents removed without becoming unreachable
       | task | state     | reason                | source        | unreachable time | message                         |
       | s1   | TASK_LOST | REASON_RECONCILIATION | SOURCE_MASTER | -                | Reconciliation: Task is unknown |
 
+  # Rule L1. Only a machine that a maintenance schedule put in DRAINING mode can be
+  # brought down: any other machine gets a 400 and nothing happens to its agent
+  # (Master::Http::_startMaintenance; MasterMaintenanceTest.BringDownMachines).
+  Scenario: A machine that is in no maintenance schedule cannot be taken down
+    When the operator takes the machine of agent "a1" down
+    Then the operator's request fails with 400
+    And agent "a1" is not told to shut down
+    And the master considers agent "a1" registered
+    And "spark" receives no updates
+
+  # Rule L1. A DOWN machine is not DRAINING either, so a second machine/down is a
+  # 400 too, and the agent is removed only once.
+  Scenario: A machine that is already down cannot be taken down again
+    When the operator schedules maintenance for the machine of agent "a1"
+    And the operator takes the machine of agent "a1" down
+    Then the operator's request succeeds
+    When the operator takes the machine of agent "a1" down
+    Then the operator's request fails with 400
+    And the master's metric slave_removals is 1
+
   # Rule L1
   Scenario: Taking an agent's machine down shuts the agent down and every framework is told its tasks are lost
-    When the operator takes the machine of agent "a1" down
+    When the operator schedules maintenance for the machine of agent "a1"
+    And the operator takes the machine of agent "a1" down
     Then the operator's request succeeds
     And agent "a1" is told to shut down with "Operator initiated 'Machine DOWN'"
     And agent "a1" runs no tasks

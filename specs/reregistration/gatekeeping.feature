@@ -78,6 +78,7 @@ Feature: Who may reregister
     Given an agent "a1"
     And "spark" runs task "s1" on agent "a1"
     When agent "a1" is partitioned from the master for 100s
+    And the operator schedules maintenance for the machine of agent "a1"
     And the operator takes the machine of agent "a1" down
     And agent "a1" reconnects
     Then agent "a1" is told to shut down with "Machine is `DOWN`"

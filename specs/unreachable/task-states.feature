@@ -20,6 +20,7 @@ Feature: Who is told which task state
   # Rules F, L1
   Scenario: Taking an agent's machine down reports its tasks lost to every framework, partition-aware included
     When the clock reaches 20s
+    And the operator schedules maintenance for the machine of agent "a1"
     And the operator takes the machine of agent "a1" down
     Then "cassandra" receives these updates:
       | task | state     | reason               | source        | at  | unreachable time |

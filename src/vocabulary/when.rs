@@ -225,6 +225,15 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
             |w, a| w.act()?.mark_gone(a.name(0)).map_err(cluster_error),
         )
         .when(
+            "the operator schedules maintenance for the machine of agent {name}",
+            "the operator schedules maintenance for the machine of agent \"a1\"",
+            |w, a| {
+                w.act()?
+                    .schedule_maintenance(a.name(0))
+                    .map_err(cluster_error)
+            },
+        )
+        .when(
             "the operator takes the machine of agent {name} down",
             "the operator takes the machine of agent \"a1\" down",
             |w, a| w.act()?.machine_down(a.name(0)).map_err(cluster_error),

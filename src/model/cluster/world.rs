@@ -250,6 +250,17 @@ impl Cluster {
         Ok(())
     }
 
+    /// The operator posts a maintenance schedule naming the machine of `host`.
+    pub fn schedule_maintenance(&mut self, host: &str) -> Result<(), ClusterError> {
+        self.require_agent(host)?;
+        self.master_input(MasterInput::Operator(
+            OperatorRequest::ScheduleMaintenance {
+                host: host.to_string(),
+            },
+        ));
+        Ok(())
+    }
+
     pub fn machine_down(&mut self, host: &str) -> Result<(), ClusterError> {
         self.require_agent(host)?;
         self.master_input(MasterInput::Operator(OperatorRequest::MachineDown {

@@ -116,6 +116,8 @@ pub enum OperatorRequest {
     MarkAgentGone { agent: AgentId },
     /// Maintenance `machine/down` for the machine of `host` (rule L1).
     MachineDown { host: String },
+    /// A maintenance schedule naming the machine of `host`: the machine goes DRAINING.
+    ScheduleMaintenance { host: String },
 }
 
 /// What the master is told.
@@ -394,6 +396,8 @@ pub struct Master {
     removing: BTreeSet<AgentId>,
     reregistering: BTreeSet<AgentId>,
     down_machines: BTreeSet<String>,
+    /// Machines in a maintenance schedule, not yet down (mode DRAINING).
+    draining_machines: BTreeSet<String>,
     frameworks: BTreeMap<FrameworkId, Framework>,
     completed_frameworks: VecDeque<FrameworkId>,
     /// Rule D5: `unreachableTasks[agent][framework]`.
@@ -440,6 +444,7 @@ impl Master {
             removing: BTreeSet::new(),
             reregistering: BTreeSet::new(),
             down_machines: BTreeSet::new(),
+            draining_machines: BTreeSet::new(),
             frameworks: BTreeMap::new(),
             completed_frameworks: VecDeque::new(),
             unreachable_tasks: BTreeMap::new(),

@@ -3,8 +3,10 @@
 //! J1: `MARK_AGENT_GONE` answers at once, or with 200 when its registry write
 //! completes; J2: a registered agent is shut down and its tasks completed; J3: the
 //! tasks remembered as unreachable are completed, with no second "agent lost";
-//! J4 / N2: a recovered agent only gets the registry entry. `machine/down` (L1)
-//! removes and shuts down the agent of that machine and answers 200.
+//! J4 / N2: a recovered agent only gets the registry entry. A maintenance schedule
+//! puts a machine in DRAINING mode; `machine/down` (L1) of a DRAINING machine
+//! removes and shuts down its agent and answers 200, and of any other machine
+//! answers 400 (`Master::Http::_startMaintenance`).
 
 use super::{Master, MasterOutput, OperatorRequest, RegistryOp};
 use crate::model::message::AgentId;
@@ -24,22 +26,57 @@ impl Master {
                 }
             }
             OperatorRequest::MachineDown { host } => {
-                self.down_machines.insert(host.clone());
-                if let Some(agent) = self.registered_on(&host).cloned() {
-                    let message = "Operator initiated 'Machine DOWN'".to_string();
-                    self.shutdown(&host, &message);
-                    self.remove_agent(&agent, message, None);
+                let (status, message) = self.machine_down(&host);
+                self.answer(format!("machine/down {host}"), status, message);
+            }
+            OperatorRequest::ScheduleMaintenance { host } => {
+                // `___updateMaintenanceSchedule` (http.cpp:3193-3203): a scheduled
+                // machine that is new or UP goes DRAINING; a DOWN one stays DOWN.
+                if !self.down_machines.contains(&host) {
+                    self.draining_machines.insert(host.clone());
                 }
-                self.push_fact(Fact::OperatorResponse {
-                    request: format!("machine/down {host}"),
-                    status: 200,
-                });
-                self.outputs.push_back(MasterOutput::OperatorResponse {
-                    status: 200,
-                    message: "OK".to_string(),
-                });
+                self.answer(
+                    format!("maintenance/schedule {host}"),
+                    200,
+                    "OK".to_string(),
+                );
             }
         }
+    }
+
+    /// `Master::Http::_startMaintenance` (http.cpp:3334-3344): only a DRAINING
+    /// machine can be brought down. A machine is known to the master when one of
+    /// its agents registered or a schedule names it; the 400s name it as Mesos
+    /// prints a `MachineID` (the model's machines have a hostname only).
+    fn machine_down(&mut self, host: &str) -> (u16, String) {
+        let id = format!("{{\"hostname\":\"{host}\"}}");
+        if !self.draining_machines.contains(host) {
+            let known = self.down_machines.contains(host) || self.registered_on(host).is_some();
+            return match known {
+                true => (
+                    400,
+                    format!("Machine '{id}' is not in DRAINING mode and cannot be brought down"),
+                ),
+                false => (
+                    400,
+                    format!("Machine '{id}' is not part of a maintenance schedule"),
+                ),
+            };
+        }
+        self.draining_machines.remove(host);
+        self.down_machines.insert(host.to_string());
+        if let Some(agent) = self.registered_on(host).cloned() {
+            let message = "Operator initiated 'Machine DOWN'".to_string();
+            self.shutdown(host, &message);
+            self.remove_agent(&agent, message, None);
+        }
+        (200, "OK".to_string())
+    }
+
+    fn answer(&mut self, request: String, status: u16, message: String) {
+        self.push_fact(Fact::OperatorResponse { request, status });
+        self.outputs
+            .push_back(MasterOutput::OperatorResponse { status, message });
     }
 
     fn answer_mark_gone(&mut self, agent: &AgentId, status: u16, message: String) {

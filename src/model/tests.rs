@@ -474,6 +474,7 @@ fn before_1_5_a_shut_down_agent_comes_back_as_a_new_agent() {
     // Rule C7: 1.0 deletes the agent's ID on shutdown; 1.5 keeps it.
     for (version, incarnation) in [("1.0", 2), ("1.5", 1)] {
         let mut c = cluster_with(version, |_| {});
+        c.schedule_maintenance("a1").unwrap();
         c.machine_down("a1").unwrap();
         c.settle();
         assert_eq!(c.agent("a1").unwrap().state(), AgentState::Terminated);

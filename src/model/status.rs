@@ -121,6 +121,7 @@ mesos_enum! {
     Reason, "status-update reason" {
         FrameworkRemoved = "REASON_FRAMEWORK_REMOVED",
         InvalidOffers = "REASON_INVALID_OFFERS",
+        MasterDisconnected = "REASON_MASTER_DISCONNECTED",
         Reconciliation = "REASON_RECONCILIATION",
         AgentDisconnected = "REASON_AGENT_DISCONNECTED" | "REASON_SLAVE_DISCONNECTED",
         AgentRemoved = "REASON_AGENT_REMOVED" | "REASON_SLAVE_REMOVED",

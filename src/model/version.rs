@@ -81,6 +81,14 @@ impl Version {
         self.at_least(1, 9) || (self.major == 1 && self.minor == 7 && self.patch >= 3)
     }
 
+    /// A scheduler driver that is disconnected answers a launch itself: since 1.2
+    /// with TASK_DROPPED for a partition-aware framework, before with TASK_LOST
+    /// (`SchedulerProcess::acceptOffers`, sched.cpp:1320-1352; 1.0.0 and 1.1.0 always
+    /// TASK_LOST). The driver is taken to be of the master's version.
+    pub const fn driver_drops_launches(self) -> bool {
+        self.at_least(1, 2)
+    }
+
     /// Rule C6/F: agents of a master older than 1.1 answer TASK_LOST for every
     /// framework; TASK_DROPPED and the other partition states need 1.1.
     pub const fn has_partition_states(self) -> bool {

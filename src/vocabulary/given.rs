@@ -86,6 +86,21 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
     .given("(an )agent {name}", "an agent \"a1\"", |w, a| {
         declare_agent(w.setup()?, a.name(0))
     })
+    .given(
+        "an agent {name} that has not started yet",
+        "an agent \"a4\" that has not started yet",
+        |w, a| {
+            let host = a.name(0);
+            let builder = w.setup()?;
+            if builder.has_agent(host) {
+                return Err(StepError::failed(format!(
+                    "agent \"{host}\" is declared twice"
+                )));
+            }
+            builder.agent_starting_later(host);
+            Ok(())
+        },
+    )
     .given("agents {names}", "agents \"a1\", \"a2\" and \"a3\"", |w, a| {
         let builder = w.setup()?;
         for host in a.names(0) {

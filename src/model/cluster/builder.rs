@@ -35,6 +35,8 @@ pub struct ClusterBuilder {
     registry_latency: Duration,
     event_limit: u64,
     agents: Vec<String>,
+    /// Agents declared now that start only when a step registers them.
+    later: Vec<String>,
     frameworks: Vec<FrameworkSetup>,
     tasks: Vec<(FrameworkId, TaskId, String)>,
     finished_unacknowledged: Vec<(TaskId, FrameworkId)>,
@@ -52,6 +54,7 @@ impl Default for ClusterBuilder {
             registry_latency: Duration::ZERO,
             event_limit: DEFAULT_EVENT_LIMIT,
             agents: Vec::new(),
+            later: Vec::new(),
             frameworks: Vec::new(),
             tasks: Vec::new(),
             finished_unacknowledged: Vec::new(),
@@ -155,8 +158,16 @@ impl ClusterBuilder {
         &self.agents
     }
 
+    /// An agent whose process is not started at time 0: it starts when
+    /// [`Cluster::register_agent`] is called, and until then rules for its link
+    /// (cuts, drops) may already be set.
+    pub fn agent_starting_later(&mut self, host: &str) -> &mut Self {
+        self.later.push(host.to_string());
+        self
+    }
+
     pub fn has_agent(&self, host: &str) -> bool {
-        self.agents.iter().any(|a| a == host)
+        self.agents.iter().chain(&self.later).any(|a| a == host)
     }
 
     pub fn has_framework(&self, name: &str) -> bool {
@@ -201,6 +212,7 @@ impl ClusterBuilder {
             due_agents: BTreeSet::new(),
             dirty: BTreeSet::new(),
             alive: BTreeSet::new(),
+            not_started: self.later.iter().cloned().collect(),
         };
         for host in &self.agents {
             cluster.start_agent(host, true);

@@ -8,7 +8,8 @@
 use super::{Cluster, ClusterError, ReconcileOn};
 use crate::model::agent::AgentInput;
 use crate::model::master::{Call, MasterInput};
-use crate::model::message::AgentId;
+use crate::model::message::{AgentId, FrameworkEvent, StatusUpdate};
+use crate::model::status::{Reason, Source, TaskState};
 
 impl Cluster {
     fn require_framework(&self, name: &str) -> Result<(), ClusterError> {
@@ -45,15 +46,46 @@ impl Cluster {
 
     // ----- When: frameworks ----------------------------------------------------
 
+    /// A launch on the agent on `host` (its current offer). A scheduler that is not
+    /// subscribed does not reach the master: its driver answers at once with
+    /// TASK_LOST, or TASK_DROPPED for a partition-aware framework from Mesos 1.2,
+    /// `REASON_MASTER_DISCONNECTED` from `SOURCE_MASTER`
+    /// (`FaultToleranceTest.DisconnectedSchedulerLaunchLost` / `...Dropped`).
     pub fn launch(&mut self, framework: &str, task: &str, host: &str) -> Result<(), ClusterError> {
-        self.require_subscribed(framework)?;
+        self.require_framework(framework)?;
         self.require_agent(host)?;
+        if !self.schedulers[framework].subscribed {
+            self.driver_refuses_launch(framework, task);
+            return Ok(());
+        }
         self.master_input(MasterInput::Call(Call::Launch {
             framework: framework.to_string(),
             task: task.to_string(),
             host: host.to_string(),
         }));
         Ok(())
+    }
+
+    fn driver_refuses_launch(&mut self, framework: &str, task: &str) {
+        let aware = self.schedulers[framework].info.partition_aware;
+        let state = match aware && self.version.driver_drops_launches() {
+            true => TaskState::Dropped,
+            false => TaskState::Lost,
+        };
+        self.world(format!(
+            "the scheduler driver of {framework} is disconnected and answers the launch of {task} itself"
+        ));
+        let event = FrameworkEvent::Update(StatusUpdate {
+            task: task.to_string(),
+            state,
+            reason: Some(Reason::MasterDisconnected),
+            source: Some(Source::Master),
+            agent: None,
+            unreachable_time: None,
+            message: Some("Master disconnected".to_string()),
+            uuid: None,
+        });
+        self.deliver_to_scheduler(framework, event);
     }
 
     pub fn kill(

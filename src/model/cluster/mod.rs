@@ -177,6 +177,8 @@ pub struct Cluster {
     operator_responses: Vec<OperatorResponse>,
     /// The latest agent ID each host had.
     known_ids: BTreeMap<String, AgentId>,
+    /// Agents declared to start later, not started yet.
+    not_started: BTreeSet<String>,
     pending_failover: bool,
     /// How long `settle` waits for messages in flight on a real-time wire.
     settle_time: Duration,

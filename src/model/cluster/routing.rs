@@ -108,21 +108,14 @@ impl Cluster {
                     _ => None,
                 };
                 let now = self.now;
-                let Some(scheduler) = self.schedulers.get_mut(&framework) else {
+                let Some(scheduler) = self.schedulers.get(&framework) else {
                     return;
                 };
-                scheduler.inbox.push(Received {
-                    at: now,
-                    event: event.clone(),
-                });
                 // Only the terminal update of a withheld task goes unacknowledged.
                 let withheld = ack.as_ref().is_some_and(|(task, _, state)| {
                     state.is_terminal() && scheduler.withheld.contains(task)
                 });
-                self.record(TraceEvent::Received {
-                    framework: framework.clone(),
-                    event,
-                });
+                self.deliver_to_scheduler(&framework, event);
                 if let Some((task, uuid, _)) = ack.filter(|_| !withheld) {
                     self.master.handle(
                         now,
@@ -152,6 +145,22 @@ impl Cluster {
                 self.record(TraceEvent::Master(fact));
             }
         }
+    }
+
+    /// An event reaches a framework's scheduler: its inbox and the trace.
+    pub(super) fn deliver_to_scheduler(&mut self, framework: &str, event: FrameworkEvent) {
+        let now = self.now;
+        let Some(scheduler) = self.schedulers.get_mut(framework) else {
+            return;
+        };
+        scheduler.inbox.push(Received {
+            at: now,
+            event: event.clone(),
+        });
+        self.record(TraceEvent::Received {
+            framework: framework.to_string(),
+            event,
+        });
     }
 
     fn on_agent_output(&mut self, host: &str, output: AgentOutput) {

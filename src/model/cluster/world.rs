@@ -24,6 +24,15 @@ impl Cluster {
         }
     }
 
+    /// The host of a started agent or of one declared to start later: its link
+    /// exists before its process does.
+    fn require_link(&self, host: &str) -> Result<(), ClusterError> {
+        match self.not_started.contains(host) {
+            true => Ok(()),
+            false => self.require_agent(host),
+        }
+    }
+
     pub(super) fn start_agent(&mut self, host: &str, immediately: bool) {
         let seed = agent_seed(self.seed, host);
         let mut agent = Agent::new(host, self.version, self.agent_flags.clone(), seed);
@@ -56,7 +65,7 @@ impl Cluster {
 
     /// Cuts both directions of the link to the agent.
     pub fn partition(&mut self, host: &str) -> Result<(), ClusterError> {
-        self.require_agent(host)?;
+        self.require_link(host)?;
         self.network.set_cut(host, Direction::ToMaster, true);
         self.network.set_cut(host, Direction::ToAgent, true);
         self.world(format!("partitioned agent {host} from the master"));
@@ -64,7 +73,7 @@ impl Cluster {
     }
 
     pub fn cut(&mut self, host: &str, direction: Direction) -> Result<(), ClusterError> {
-        self.require_agent(host)?;
+        self.require_link(host)?;
         self.network.set_cut(host, direction, true);
         self.world(match direction {
             Direction::ToMaster => format!("dropping messages from agent {host} to the master"),
@@ -80,7 +89,7 @@ impl Cluster {
         kind: MessageKind,
         drops: Drops,
     ) -> Result<(), ClusterError> {
-        self.require_agent(host)?;
+        self.require_link(host)?;
         let only_next = drops == Drops::Next;
         if only_next {
             self.network.drop_next(host, direction, kind);
@@ -101,7 +110,7 @@ impl Cluster {
 
     /// Ends every cut and drop rule on the agent's link.
     pub fn heal(&mut self, host: &str) -> Result<(), ClusterError> {
-        self.require_agent(host)?;
+        self.require_link(host)?;
         self.network.heal_host(host);
         self.world(format!("healed the link to agent {host}"));
         Ok(())
@@ -136,6 +145,7 @@ impl Cluster {
                 name: host.to_string(),
             });
         }
+        self.not_started.remove(host);
         self.world(format!("agent {host} started"));
         self.start_agent(host, true);
         // Registered at this instant, like the agents of the Given steps.

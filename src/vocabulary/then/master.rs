@@ -19,11 +19,16 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
         |w, a| {
             let host = a.name(0);
             let window = w.look()?;
-            let id = window.agent_id(host)?;
+            // An agent that never registered has no ID: the master cannot know it.
+            let observed = match window.agent_id(host) {
+                Ok(id) => window.master().agent_status(id),
+                Err(_) if window.agent(host).is_ok() => AgentStatus::Unknown,
+                Err(error) => return Err(error),
+            };
             StepError::check_eq(
                 format!("the master's view of agent \"{host}\" differs"),
                 &a.get::<AgentStatus>(1).name(),
-                &window.master().agent_status(id).name(),
+                &observed.name(),
             )
         },
     )

@@ -11,6 +11,7 @@
 pub mod discover;
 pub mod execute;
 pub mod report;
+pub mod source;
 pub mod tags;
 
 use std::collections::BTreeMap;
@@ -200,7 +201,7 @@ impl<W: World + 'static> Harness<W> {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut scenario_count = 0;
         for file in &files {
-            let text = match std::fs::read_to_string(&file.path) {
+            let text = match source::read(&file.path, &file.display) {
                 Ok(text) => text,
                 Err(error) => {
                     failing(
@@ -208,7 +209,7 @@ impl<W: World + 'static> Harness<W> {
                         shared,
                         &discover::file_test_name(file),
                         (&file.root, &file.display),
-                        format!("cannot read `{}`: {error}", file.display),
+                        error,
                     );
                     continue;
                 }

@@ -251,3 +251,31 @@ fn a_test_name_used_in_two_spec_directories_fails_at_both_places() {
         );
     }
 }
+
+#[test]
+fn a_file_that_is_not_utf8_fails_with_the_line_and_column_of_the_first_bad_byte_and_others_still_run()
+ {
+    let dir = crate::support::scratch("not-utf8");
+    let mut latin1 = b"Feature: Latin-1\n  Scenario: caf".to_vec();
+    latin1.extend_from_slice(&[0xE9, b'\n']);
+    latin1.extend_from_slice(b"    Given an agent \"a1\"\n");
+    std::fs::write(dir.join("latin1.feature"), latin1).expect("write a Latin-1 file");
+    std::fs::write(
+        dir.join("good.feature"),
+        "Feature: Good\n  Scenario: An agent is registered\n    Given an agent \"a1\"\n    Then the master considers agent \"a1\" registered\n",
+    )
+    .expect("write a good file");
+    let run = crate::support::netsplit_in(&dir, &["run", ".", "--", "--color", "never"], &[]);
+    run.assert_exit(101);
+    assert_eq!(run.tests_with("FAILED"), ["[unit] ./latin1.feature"]);
+    assert_eq!(
+        run.tests_with("ok"),
+        ["[unit] good::An agent is registered"]
+    );
+    assert!(
+        run.failure("[unit] ./latin1.feature")
+            .contains("latin1.feature:2:16: byte 0xE9 is not UTF-8: save the file as UTF-8 text"),
+        "{}",
+        run.describe()
+    );
+}

@@ -155,7 +155,7 @@ fn describe(
                 FrameworkEvent::AgentLost { .. } => {
                     format!("\"{framework}\" is told the agent is lost")
                 }
-                FrameworkEvent::ExecutorLost { .. } => continue,
+                FrameworkEvent::ExecutorLost { .. } | FrameworkEvent::Error { .. } => continue,
             },
             _ => continue,
         };

@@ -6,7 +6,8 @@ Feature: Frameworks that go away while their tasks are unreachable
   removed frameworks only in memory, so after a master failover a returning agent
   keeps such tasks. A framework that is merely disconnected loses every update the
   master generates meanwhile (they are not retried) and must reconcile when it
-  comes back.
+  comes back. A removed framework that subscribes again is refused with
+  "Framework has been removed", for as long as the master remembers it.
 
   Background:
     Given an agent "a1"
@@ -26,6 +27,17 @@ Feature: Frameworks that go away while their tasks are unreachable
     And agent "a1" is still running task "s1"
     And "cassandra" receives no updates
     And "spark" receives TASK_RUNNING for task "s1" with reason REASON_AGENT_REREGISTERED
+
+  # Rule L3. Mesos keeps a removed framework, with its completed tasks, in
+  # frameworks.completed: the unreachable task is there as TASK_KILLED, before and
+  # after the agent returns (PartitionTest.PartitionedSlaveOrphanedTask).
+  Scenario: The master remembers the task of a framework torn down while it was unreachable as killed
+    When agent "a1" is partitioned from the master for 100s
+    And "cassandra" is torn down
+    Then the master reports task "c1" as TASK_KILLED
+    When agent "a1" reconnects
+    Then task "c1" is killed on agent "a1"
+    And the master reports task "c1" as TASK_KILLED
 
   # Rule L3
   Scenario: Tasks of a framework whose failover timeout expires while they are unreachable are killed when their agent returns
@@ -80,3 +92,24 @@ Feature: Frameworks that go away while their tasks are unreachable
     Then agent "a1" is still running task "c1"
     And agent "a1" is still running task "s1"
     And "spark" receives TASK_RUNNING for task "s1" with reason REASON_AGENT_REREGISTERED
+
+  # Rule L3. A framework with the default failover timeout of 0 is removed as soon
+  # as it disconnects. Master::subscribe refuses a framework it has among its
+  # completed frameworks with "Framework has been removed", and its driver aborts.
+  Scenario: A framework removed when it disconnected is refused when it subscribes again
+    When "spark" disconnects
+    And 1s passes
+    And "spark" resubscribes
+    Then "spark" receives the error "Framework has been removed"
+    And agent "a1" is no longer running task "s1"
+    And the master's metric frameworks_connected is 1
+
+  # Rule L3. The completed frameworks are kept in memory only, so a new master
+  # after a failover does not know the framework was removed, and admits it.
+  Scenario: After a master failover a removed framework may subscribe again
+    When "spark" disconnects
+    And 1s passes
+    And the master fails over
+    And "cassandra" resubscribes
+    And "spark" resubscribes
+    Then the master's metric frameworks_connected is 2

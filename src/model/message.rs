@@ -290,6 +290,10 @@ pub enum FrameworkEvent {
         agent: AgentId,
         task: TaskId,
     },
+    /// `FrameworkErrorMessage`: v0 `error`, v1 `ERROR`; the driver aborts.
+    Error {
+        message: String,
+    },
 }
 
 impl fmt::Display for FrameworkEvent {
@@ -313,6 +317,7 @@ impl fmt::Display for FrameworkEvent {
             FrameworkEvent::ExecutorLost { agent, task } => {
                 write!(f, "executor of task {task} lost on agent {agent}")
             }
+            FrameworkEvent::Error { message } => write!(f, "error: {message}"),
         }
     }
 }

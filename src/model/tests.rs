@@ -745,10 +745,12 @@ fn a_framework_removed_while_its_agent_is_unreachable_has_its_tasks_killed_on_re
     cluster.settle();
     let running: Vec<_> = cluster.agent("a1").unwrap().running_tasks();
     assert_eq!(running, vec!["c1"]);
+    // The removed framework stays among the completed frameworks, with its task
+    // completed as killed (PartitionTest.PartitionedSlaveOrphanedTask).
     assert_eq!(
         cluster.master().task_view("spark", "s1"),
-        None,
-        "the framework is gone from the master"
+        Some(TaskView::Completed(TaskState::Killed)),
+        "the master remembers the removed framework's task as killed"
     );
 }
 

@@ -80,6 +80,10 @@ pub enum Fact {
     FrameworkRemoved {
         framework: FrameworkId,
     },
+    SubscriptionRefused {
+        framework: FrameworkId,
+        why: String,
+    },
     MasterElected {
         recovered_agents: usize,
     },
@@ -173,6 +177,9 @@ impl fmt::Display for Fact {
                 write!(f, "Garbage-collected agent {agent} from the {list} list")
             }
             Fact::FrameworkRemoved { framework } => write!(f, "Removed framework {framework}"),
+            Fact::SubscriptionRefused { framework, why } => {
+                write!(f, "Refusing subscription of framework {framework}: {why}")
+            }
             Fact::MasterElected { recovered_agents } => write!(
                 f,
                 "Elected as the leading master; recovered {recovered_agents} agent(s) from the registry"

@@ -153,6 +153,10 @@ impl Cluster {
         let Some(scheduler) = self.schedulers.get_mut(framework) else {
             return;
         };
+        // A refused scheduler's driver aborts: it is not subscribed.
+        if matches!(event, FrameworkEvent::Error { .. }) {
+            scheduler.subscribed = false;
+        }
         scheduler.inbox.push(Received {
             at: now,
             event: event.clone(),

@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::{Call, Framework, Master, Task, Timer};
-use crate::model::message::{AgentId, FrameworkId, Message, TaskId};
+use super::{Call, Framework, Master, MasterOutput, Task, Timer};
+use crate::model::message::{AgentId, FrameworkEvent, FrameworkId, Message, TaskId};
 use crate::model::status::{Reason, TaskState};
 use crate::model::trace::Fact;
 
@@ -22,6 +22,21 @@ impl Master {
                 failover_timeout,
             } => {
                 let id = info.id.clone();
+                // `Master::subscribe`: a framework the master removed (torn down, or
+                // its failover timeout ran out) is refused, as long as the master
+                // remembers it among its completed frameworks (in memory only).
+                if self.completed_frameworks.contains(&id) {
+                    let message = "Framework has been removed".to_string();
+                    self.push_fact(Fact::SubscriptionRefused {
+                        framework: id.clone(),
+                        why: message.clone(),
+                    });
+                    self.outputs.push_back(MasterOutput::Framework {
+                        framework: id,
+                        event: FrameworkEvent::Error { message },
+                    });
+                    return;
+                }
                 let generation = self.next_id();
                 let known = self.frameworks.contains_key(&id);
                 let f = self
@@ -270,8 +285,14 @@ impl Master {
             );
         }
         self.completed_frameworks.push_back(framework.to_string());
+        self.removed_framework_tasks.insert(
+            framework.to_string(),
+            std::mem::take(&mut f.completed_tasks),
+        );
         while self.completed_frameworks.len() > self.flags.max_completed_frameworks {
-            self.completed_frameworks.pop_front();
+            if let Some(oldest) = self.completed_frameworks.pop_front() {
+                self.removed_framework_tasks.remove(&oldest);
+            }
         }
         self.push_fact(Fact::FrameworkRemoved {
             framework: framework.to_string(),

@@ -400,6 +400,9 @@ pub struct Master {
     draining_machines: BTreeSet<String>,
     frameworks: BTreeMap<FrameworkId, Framework>,
     completed_frameworks: VecDeque<FrameworkId>,
+    /// The completed tasks of each framework in `completed_frameworks`: Mesos keeps
+    /// a removed framework, with its completed tasks, in `frameworks.completed`.
+    removed_framework_tasks: BTreeMap<FrameworkId, VecDeque<(TaskId, TaskState)>>,
     /// Rule D5: `unreachableTasks[agent][framework]`.
     unreachable_tasks: BTreeMap<AgentId, BTreeMap<FrameworkId, BTreeSet<TaskId>>>,
     limiter: Option<Limiter>,
@@ -447,6 +450,7 @@ impl Master {
             draining_machines: BTreeSet::new(),
             frameworks: BTreeMap::new(),
             completed_frameworks: VecDeque::new(),
+            removed_framework_tasks: BTreeMap::new(),
             unreachable_tasks: BTreeMap::new(),
             limiter,
             registry_ops: BTreeMap::new(),

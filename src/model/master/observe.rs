@@ -95,7 +95,16 @@ impl Master {
 
     /// Where and in which state the master files a task of a framework.
     pub fn task_view(&self, framework: &str, task: &str) -> Option<TaskView> {
-        let f = self.frameworks.get(framework)?;
+        let Some(f) = self.frameworks.get(framework) else {
+            // A removed framework's completed tasks, while the master remembers it
+            // (`frameworks.completed`; PartitionTest.PartitionedSlaveOrphanedTask).
+            return self
+                .removed_framework_tasks
+                .get(framework)?
+                .iter()
+                .find(|(t, _)| t == task)
+                .map(|(_, s)| TaskView::Completed(*s));
+        };
         if let Some(agent) = f.tasks.get(task) {
             let t = self
                 .agents

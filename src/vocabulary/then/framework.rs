@@ -139,6 +139,33 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
             },
         )
         .then(
+            "{name} receives the error {string}",
+            "\"spark\" receives the error \"Framework has been removed\"",
+            |w, a| {
+                let (framework, expected) = (a.name(0), a.string(1));
+                let window = w.look()?;
+                let errors: Vec<&str> = window
+                    .inbox(framework)?
+                    .iter()
+                    .filter_map(|r| match &r.event {
+                        FrameworkEvent::Error { message } => Some(message.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                if errors.contains(&expected) {
+                    return Ok(());
+                }
+                Err(StepError::mismatch(
+                    format!("\"{framework}\" did not receive the error \"{expected}\""),
+                    expected.to_string(),
+                    match errors.is_empty() {
+                        true => "(no errors)".to_string(),
+                        false => errors.join("\n"),
+                    },
+                ))
+            },
+        )
+        .then(
             "{name} is told exactly once that agent {name} is lost",
             "\"spark\" is told exactly once that agent \"a1\" is lost",
             |w, a| {

@@ -727,6 +727,10 @@ impl Agent {
         let acked = stream.pending.pop_front().expect("checked above");
         stream.generation += 1;
         stream.interval = STATUS_UPDATE_RETRY_MIN;
+        // The acknowledged update's retry is moot: drop its timer rather than let it
+        // fire for nothing (a quiet cluster then has no event but its heartbeats).
+        self.timers
+            .retain(|t| !matches!(t, Timer::StatusUpdateRetry { key: k, .. } if *k == key));
         if stream.pending.is_empty() {
             self.streams.remove(&key);
             if acked.state.is_terminal() {

@@ -855,3 +855,25 @@ fn two_quiet_weeks_take_few_model_events() {
     // What remains is the registry GC every 15 minutes (1344 in two weeks) and setup.
     assert!(c.events_processed() < 1_400, "{}", c.events_processed());
 }
+
+#[test]
+fn acknowledged_updates_leave_no_retry_timer_so_quiet_minutes_cost_no_events() {
+    // Each agent's TASK_RUNNING update is acknowledged at once; its retry timer must
+    // go with it, or a hundred no-op retries fire at 10s, each stopping the bulk
+    // heartbeats. Until the first registry GC (15 minutes) nothing but heartbeats
+    // happens, and those are applied in bulk.
+    let mut b = Cluster::builder();
+    b.framework("spark", Awareness::NotAware, Checkpointing::On);
+    for i in 0..100 {
+        let host = format!("a{i}");
+        b.agent(&host).task("spark", &format!("t{i}"), &host);
+    }
+    let mut c = b.build().unwrap();
+    let before = c.events_processed();
+    // Not on a tick: ticks due at the very instant a step stands at are stepped.
+    c.advance_to(Instant::ZERO + Duration::from_secs(14 * 60 + 5));
+    c.settle();
+    pretty_assertions::assert_eq!(c.events_processed() - before, 0);
+    // 100 agents, a ping and a pong at 0 s and every 15 s up to 14m.
+    pretty_assertions::assert_eq!(c.heartbeats(), 2 * 100 * (1 + 56));
+}

@@ -37,6 +37,8 @@ pub struct ClusterBuilder {
     agents: Vec<String>,
     /// Agents declared now that start only when a step registers them.
     later: Vec<String>,
+    /// Every declared host, started at time 0 or later: `has_agent` in O(log n).
+    hosts: BTreeSet<String>,
     frameworks: Vec<FrameworkSetup>,
     tasks: Vec<(FrameworkId, TaskId, String)>,
     finished_unacknowledged: Vec<(TaskId, FrameworkId)>,
@@ -55,6 +57,7 @@ impl Default for ClusterBuilder {
             event_limit: DEFAULT_EVENT_LIMIT,
             agents: Vec::new(),
             later: Vec::new(),
+            hosts: BTreeSet::new(),
             frameworks: Vec::new(),
             tasks: Vec::new(),
             finished_unacknowledged: Vec::new(),
@@ -111,6 +114,7 @@ impl ClusterBuilder {
 
     pub fn agent(&mut self, host: &str) -> &mut Self {
         self.agents.push(host.to_string());
+        self.hosts.insert(host.to_string());
         self
     }
 
@@ -163,11 +167,12 @@ impl ClusterBuilder {
     /// (cuts, drops) may already be set.
     pub fn agent_starting_later(&mut self, host: &str) -> &mut Self {
         self.later.push(host.to_string());
+        self.hosts.insert(host.to_string());
         self
     }
 
     pub fn has_agent(&self, host: &str) -> bool {
-        self.agents.iter().chain(&self.later).any(|a| a == host)
+        self.hosts.contains(host)
     }
 
     pub fn has_framework(&self, name: &str) -> bool {

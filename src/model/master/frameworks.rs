@@ -121,9 +121,9 @@ impl Master {
         let aware = f.info.partition_aware;
         // Rule G1: only a registered, connected, active agent has an offer.
         let offer = self
-            .agents
-            .values()
-            .find(|a| a.id.host == host && a.connected && a.active)
+            .registered_on(host)
+            .and_then(|id| self.agents.get(id))
+            .filter(|a| a.connected && a.active)
             .map(|a| a.id.clone());
         let Some(agent) = offer else {
             let state = if aware && self.version.has_partition_states() {

@@ -157,10 +157,10 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
             }
             let next = w
                 .book_mut()
-                .task_framework
-                .keys()
-                .filter(|t| t.starts_with(&format!("{framework}-")))
-                .count() as i64;
+                .numbered_tasks
+                .get(&framework)
+                .copied()
+                .unwrap_or(0);
             for i in 1..=n {
                 declare_task(w, &framework, &format!("{framework}-{}", next + i), a.name(2))?;
             }
@@ -258,9 +258,15 @@ fn declare_task(
         )));
     }
     w.setup()?.task(framework, task, host);
-    w.book_mut()
-        .task_framework
+    let book = w.book_mut();
+    book.task_framework
         .insert(task.to_string(), framework.to_string());
+    if task.starts_with(framework) && task[framework.len()..].starts_with('-') {
+        *book
+            .numbered_tasks
+            .entry(framework.to_string())
+            .or_default() += 1;
+    }
     Ok(())
 }
 

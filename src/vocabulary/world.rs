@@ -32,6 +32,9 @@ pub(super) struct Book {
     pub(super) partition_began: BTreeMap<String, Instant>,
     /// Which framework runs each task, as declared or launched.
     pub(super) task_framework: BTreeMap<String, String>,
+    /// How many declared tasks of each framework are named `<framework>-...`: where
+    /// `"spark" runs 3 tasks on agent "a1"` goes on numbering.
+    pub(super) numbered_tasks: BTreeMap<String, i64>,
     /// On the networked runtime: the time scale. `None` on the simulator.
     pub(super) networked: Option<u32>,
 }

@@ -40,4 +40,6 @@ pub use trace::{Endpoint, Fact, TraceEntry, TraceEvent};
 pub use version::{ParseVersionError, Profile, Version};
 
 #[cfg(test)]
+mod invariants;
+#[cfg(test)]
 mod tests;

@@ -1,9 +1,9 @@
 //! Random schedules against invariants that hold in Mesos.
 //!
-//! proptest generates schedules of partitions, heals, broken connections, restarts,
-//! failovers, framework disconnects and resubscriptions, launches, kills, task
-//! completions, reconciliations and mark-gone calls, across the version profiles,
-//! and checks after every step:
+//! proptest generates schedules of partitions, heals, broken connections, message
+//! drops, restarts, failovers, framework disconnects and resubscriptions, launches,
+//! kills, task completions, reconciliations and mark-gone calls, across the version
+//! profiles, and checks after every step:
 //!
 //! - the registry's admitted, unreachable and gone lists are disjoint;
 //! - a gone agent is never registered again;
@@ -23,7 +23,8 @@ use proptest::test_runner::{Config, RngSeed, TestRunner};
 
 use super::metrics::COUNTERS;
 use super::{
-    AgentStatus, Awareness, Checkpointing, Cluster, FrameworkEvent, ReconcileOn, TaskState, WorkDir,
+    AgentStatus, Awareness, Checkpointing, Cluster, Direction, Drops, FrameworkEvent, MessageKind,
+    ReconcileOn, TaskState, WorkDir,
 };
 use crate::time::Duration;
 
@@ -48,7 +49,19 @@ enum Op {
     Reconcile(usize, bool),
     ReconcileAll(usize),
     MarkGone(usize),
+    /// Drop the next message of a kind on an agent's link, or all of them.
+    Drop(usize, usize, bool),
 }
+
+/// The messages a schedule drops, with the direction they travel.
+const DROPPABLE: [(MessageKind, Direction); 6] = [
+    (MessageKind::Pong, Direction::ToMaster),
+    (MessageKind::StatusUpdate, Direction::ToMaster),
+    (MessageKind::ReregisterAgent, Direction::ToMaster),
+    (MessageKind::RunTask, Direction::ToAgent),
+    (MessageKind::StatusUpdateAcknowledgement, Direction::ToAgent),
+    (MessageKind::Ping, Direction::ToAgent),
+];
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
@@ -67,6 +80,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..8usize, any::<bool>()).prop_map(|(t, named)| Op::Reconcile(t, named)),
         1 => (0..2usize).prop_map(Op::ReconcileAll),
         1 => (0..3usize).prop_map(Op::MarkGone),
+        1 => (0..3usize, 0..DROPPABLE.len(), any::<bool>())
+            .prop_map(|(h, k, all)| Op::Drop(h, k, all)),
     ]
 }
 
@@ -150,6 +165,11 @@ fn apply(c: &mut Cluster, tasks: &mut Tasks, op: &Op) {
         }
         Op::ReconcileAll(f) => c.reconcile_all(FRAMEWORKS[f]),
         Op::MarkGone(h) => c.mark_gone(HOSTS[h]),
+        Op::Drop(h, k, all) => {
+            let (kind, direction) = DROPPABLE[k];
+            let drops = if all { Drops::All } else { Drops::Next };
+            c.drop_kind(HOSTS[h], direction, kind, drops)
+        }
     };
     c.settle();
 }

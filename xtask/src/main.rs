@@ -16,6 +16,7 @@
 //!      a time.
 //!    - [`tasks::pyramid`]: `cargo xtask pyramid`, the test pyramid: counted, timed, drawn,
 //!      checked.
+//!    - [`tasks::fuzz`]: `cargo xtask fuzz <target>`, coverage-guided fuzzing of the front end.
 //!
 //! What the spec harness writes and xtask reads (environment variables, the tier prefixes of
 //! test names, the timing file, the ignore-reason listing) is defined once, for both, in the
@@ -48,6 +49,9 @@ tasks:
   pyramid [--format text|json] [--no-run]
                                       count, time and draw the test pyramid; fail when its shape
                                       or a test's time budget is broken (limits: .config/pyramid.toml)
+  fuzz <parse|steps|values|all> [--time SECS]
+                                      fuzz the front end with cargo-fuzz on nightly (default 60 s
+                                      per target); a crash fails and leaves its input in fuzz/artifacts
 
 environment:
   XTASK_NO_NEXTEST=1                  run test binaries one by one even when cargo-nextest is installed";
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         "ci" => tasks::ci::main(rest),
         "test" => tasks::test::main(rest),
         "pyramid" => tasks::pyramid::main(rest),
+        "fuzz" => tasks::fuzz::main(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

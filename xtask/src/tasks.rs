@@ -3,5 +3,6 @@
 //! (`pyramid`). Nothing outside this module uses it but `main`.
 
 pub mod ci;
+pub mod fuzz;
 pub mod pyramid;
 pub mod test;

@@ -10,7 +10,9 @@
 //! 5. doctests: `cargo test --workspace --doc` (not part of the pyramid)
 //! 6. examples: `cargo run --example <name>` for every `examples/*.rs`; each must exit 0
 //! 7. docs: `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps`
-//! 8. pyramid: the shape and budgets, from the times of step 4; a test over half its budget
+//! 8. fuzz: every fuzz target for 10 s, installing cargo-fuzz when missing (needs the
+//!    nightly toolchain)
+//! 9. pyramid: the shape and budgets, from the times of step 4; a test over half its budget
 //!    there is first timed again alone (`alone_runs` in `.config/pyramid.toml`)
 //!
 //! The test binaries are built once (step 3) and step 4 reuses them, whichever runner runs them.
@@ -64,6 +66,11 @@ const STEPS: &[Step] = &[
         "docs",
         "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps",
         docs,
+    ),
+    (
+        "fuzz",
+        "every fuzz target for 10 s (cargo-fuzz on nightly): a smoke test",
+        fuzz,
     ),
     (
         "pyramid",
@@ -222,6 +229,12 @@ fn examples(_: &mut State) -> Result<()> {
         })?;
     }
     Ok(())
+}
+
+/// A smoke test of the fuzz targets: they build, start from the seed corpus and run
+/// 10 seconds each without a crash (`cargo xtask fuzz all --time 600` is the real run).
+fn fuzz(_: &mut State) -> Result<()> {
+    super::fuzz::main(&["all".to_owned(), "--time".to_owned(), "10".to_owned()])
 }
 
 fn docs(_: &mut State) -> Result<()> {

@@ -145,7 +145,20 @@ fn seed_corpus(root: &Path, target: &str) -> Result<PathBuf> {
         seeds.extend(seeds_of(target, &text));
     }
     for (i, seed) in seeds.iter().enumerate() {
-        std::fs::write(dir.join(format!("seed-{i:05}")), seed)?;
+        let mut bytes = Vec::with_capacity(seed.len() + 1);
+        if target == "steps" {
+            // The first byte picks the kind of step and its attachment: seed each
+            // step as a Given, a When and a Then without attachment.
+            for kind in 0u8..3 {
+                bytes.clear();
+                bytes.push(kind);
+                bytes.extend_from_slice(seed.as_bytes());
+                std::fs::write(dir.join(format!("seed-{i:05}-{kind}")), &bytes)?;
+            }
+            continue;
+        }
+        bytes.extend_from_slice(seed.as_bytes());
+        std::fs::write(dir.join(format!("seed-{i:05}")), &bytes)?;
     }
     Ok(dir)
 }

@@ -696,6 +696,7 @@ impl Agent {
         stream.generation += 1;
         let at = self.now + stream.interval;
         let generation = stream.generation;
+        self.cancel_retry(key);
         self.timers.schedule(
             at,
             Timer::StatusUpdateRetry {
@@ -704,6 +705,14 @@ impl Agent {
             },
         );
         self.send(Message::StatusUpdate(update));
+    }
+
+    /// Drops the retry timer of a stream whose update was acknowledged or is sent
+    /// again now, rather than let it fire for nothing: a quiet cluster then has no
+    /// event but its heartbeats, which the simulator applies in bulk.
+    fn cancel_retry(&mut self, key: &(FrameworkId, TaskId)) {
+        self.timers
+            .retain(|t| !matches!(t, Timer::StatusUpdateRetry { key: k, .. } if k == key));
     }
 
     fn retry_update(&mut self, key: (FrameworkId, TaskId), generation: u64) {
@@ -727,11 +736,8 @@ impl Agent {
         let acked = stream.pending.pop_front().expect("checked above");
         stream.generation += 1;
         stream.interval = STATUS_UPDATE_RETRY_MIN;
-        // The acknowledged update's retry is moot: drop its timer rather than let it
-        // fire for nothing (a quiet cluster then has no event but its heartbeats).
-        self.timers
-            .retain(|t| !matches!(t, Timer::StatusUpdateRetry { key: k, .. } if *k == key));
         if stream.pending.is_empty() {
+            self.cancel_retry(&key);
             self.streams.remove(&key);
             if acked.state.is_terminal() {
                 // The terminal update is acknowledged: the executor is cleaned up.

@@ -274,16 +274,7 @@ fn run(version: &str, seed: u64, ops: &[Op]) -> Result<(Vec<String>, Vec<String>
         check(&c, &mut seen, matches!(op, Op::Failover))
             .map_err(|e| format!("after step {i} ({op:?}): {e}"))?;
     }
-    let trace = c.trace().iter().map(|e| e.to_string()).collect();
-    let inboxes = FRAMEWORKS
-        .iter()
-        .flat_map(|f| {
-            c.inbox(f)
-                .iter()
-                .map(move |r| format!("{f} {} {}", r.at, r.event))
-        })
-        .collect();
-    Ok((trace, inboxes))
+    Ok(super::tests::observed(&c, &FRAMEWORKS))
 }
 
 fn schedules(version: &'static str, fixed_seed: u64) {

@@ -815,8 +815,15 @@ fn random_scenario(seed: u64, fast_forward: bool) -> (Vec<String>, Vec<String>, 
     c.partition(hosts[(seed % 3) as usize]).unwrap();
     c.advance(Duration::from_hours(3));
     c.settle();
+    let (trace, inboxes) = observed(&c, &["cassandra", "spark"]);
+    let state = format!("{:?} {}", c.master().metrics(), c.heartbeats());
+    (trace, inboxes, state)
+}
+
+/// The trace and the inboxes of `frameworks` as lines, for comparing two runs.
+pub(super) fn observed(c: &Cluster, frameworks: &[&str]) -> (Vec<String>, Vec<String>) {
     let trace = c.trace().iter().map(|e| e.to_string()).collect();
-    let inboxes = ["cassandra", "spark"]
+    let inboxes = frameworks
         .iter()
         .flat_map(|f| {
             c.inbox(f)
@@ -824,8 +831,7 @@ fn random_scenario(seed: u64, fast_forward: bool) -> (Vec<String>, Vec<String>, 
                 .map(move |r| format!("{f} {} {}", r.at, r.event))
         })
         .collect();
-    let state = format!("{:?} {}", c.master().metrics(), c.heartbeats());
-    (trace, inboxes, state)
+    (trace, inboxes)
 }
 
 #[rstest]

@@ -19,7 +19,7 @@ mod when;
 mod window;
 mod world;
 
-pub use window::{Scope, Window};
+pub use window::Window;
 pub use world::MesosWorld;
 
 use crate::steps::Registry;

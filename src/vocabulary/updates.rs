@@ -116,18 +116,8 @@ pub(super) fn check_update_table(
             )));
         }
     }
-    let render = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
-    let mut expected = vec![render(header.to_vec())];
-    for row in table.body() {
-        let mut cells = Vec::new();
-        for (column, cell) in header.iter().zip(row) {
-            cells.push(normalise_cell(column, cell)?);
-        }
-        expected.push(render(cells));
-    }
-    let mut observed = vec![render(header.to_vec())];
-    for (r, u) in updates_in(window) {
-        let cells = header
+    let observed = updates_in(window).into_iter().map(|(r, u)| {
+        header
             .iter()
             .map(|column| {
                 let absent = || "-".to_string();
@@ -155,23 +145,48 @@ pub(super) fn check_update_table(
                     _ => u.message.clone().unwrap_or_else(absent),
                 }
             })
-            .collect();
-        observed.push(render(cells));
+            .collect()
+    });
+    compare_rows(table, observed, || {
+        format!("\"{framework}\" received other updates (since the last check)")
+    })
+}
+
+/// Compares a table with the rows a Then step observed, cell by cell on the columns
+/// of the table's header (which the caller checked): the expected cells normalised
+/// ([`normalise_cell`]), both sides rendered as `| a | b |` lines for the diff.
+pub(super) fn compare_rows(
+    table: &Table,
+    observed: impl IntoIterator<Item = Vec<String>>,
+    message: impl FnOnce() -> String,
+) -> Result<(), StepError> {
+    let header = table.header().unwrap_or(&[]);
+    let render = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
+    let mut expected = vec![render(header.to_vec())];
+    for row in table.body() {
+        let cells = header
+            .iter()
+            .zip(row)
+            .map(|(column, cell)| normalise_cell(column, cell))
+            .collect::<Result<Vec<_>, _>>()?;
+        expected.push(render(cells));
     }
+    let observed: Vec<String> = std::iter::once(render(header.to_vec()))
+        .chain(observed.into_iter().map(render))
+        .collect();
     if expected == observed {
-        Ok(())
-    } else {
-        Err(StepError::mismatch(
-            format!("\"{framework}\" received other updates (since the last check)"),
-            expected.join("\n"),
-            observed.join("\n"),
-        ))
+        return Ok(());
     }
+    Err(StepError::mismatch(
+        message(),
+        expected.join("\n"),
+        observed.join("\n"),
+    ))
 }
 
 /// Puts an expected cell in the form the observed side prints: v1 names for
 /// reasons and sources, shortest form for durations.
-pub(super) fn normalise_cell(column: &str, cell: &str) -> Result<String, StepError> {
+fn normalise_cell(column: &str, cell: &str) -> Result<String, StepError> {
     if cell == "-" {
         return Ok(cell.to_string());
     }

@@ -4,7 +4,7 @@
 //! The language's window rule (docs/language.md, section 5): a Then block looks at
 //! what happened since the end of the previous Then block; `never` steps look at the
 //! whole scenario. A [`Window`] is the only way a Then step sees events, and it is
-//! made for one [`Scope`], so a step cannot read past its window by accident: the
+//! made for one scope, so a step cannot read past its window by accident: the
 //! trace, the framework inboxes and the agents' facts it hands out all start where
 //! the scope starts. State as it stands now (the master's view, an agent's tasks,
 //! metrics) has no window and is read through the same type.
@@ -21,7 +21,7 @@ use super::world::{Book, unknown_agent, unknown_framework};
 
 /// Which events a Then step looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
+enum Scope {
     /// What happened since the end of the previous Then block (or the Given steps):
     /// every Then step but the `never` ones.
     SinceLastThen,
@@ -77,11 +77,6 @@ impl<'w> Window<'w> {
             scope: Scope::WholeScenario,
             ..*self
         }
-    }
-
-    /// Which events this window shows.
-    pub fn scope(&self) -> Scope {
-        self.scope
     }
 
     fn trace_start(&self) -> usize {

@@ -96,7 +96,7 @@ fn function_name(line: &str) -> Option<String> {
 pub fn scan_workspace(workspace: &Workspace) -> Vec<IgnoreSite> {
     let mut files = Vec::new();
     for package in &workspace.packages {
-        collect_rust_files(&package.dir, &mut files);
+        collect_files(&package.dir, "rs", &mut files);
     }
     files.sort();
     files.dedup();
@@ -130,7 +130,9 @@ pub fn scan_workspace(workspace: &Workspace) -> Vec<IgnoreSite> {
     sites
 }
 
-fn collect_rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
+/// Every file under `dir` whose name ends in `.<extension>`, skipping hidden
+/// directories and `target`; symbolic links are not followed, so a link loop ends.
+pub fn collect_files(dir: &Path, extension: &str, files: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -142,8 +144,10 @@ fn collect_rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
             continue;
         }
         match entry.file_type() {
-            Ok(t) if t.is_dir() => collect_rust_files(&path, files),
-            Ok(t) if t.is_file() && name.ends_with(".rs") => files.push(path),
+            Ok(t) if t.is_dir() => collect_files(&path, extension, files),
+            Ok(t) if t.is_file() && path.extension().is_some_and(|e| e == extension) => {
+                files.push(path)
+            }
             _ => {}
         }
     }

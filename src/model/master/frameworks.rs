@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::{Call, Framework, Master, MasterOutput, Task, Timer};
+use super::{Call, CompletedFramework, Framework, Master, MasterOutput, Task, Timer};
 use crate::model::message::{AgentId, FrameworkEvent, FrameworkId, Message, TaskId};
 use crate::model::status::{Reason, TaskState};
 use crate::model::trace::Fact;
@@ -25,7 +25,7 @@ impl Master {
                 // `Master::subscribe`: a framework the master removed (torn down, or
                 // its failover timeout ran out) is refused, as long as the master
                 // remembers it among its completed frameworks (in memory only).
-                if self.completed_frameworks.contains(&id) {
+                if self.completed_framework(&id).is_some() {
                     let message = "Framework has been removed".to_string();
                     self.push_fact(Fact::SubscriptionRefused {
                         framework: id.clone(),
@@ -284,15 +284,12 @@ impl Master {
                 },
             );
         }
-        self.completed_frameworks.push_back(framework.to_string());
-        self.removed_framework_tasks.insert(
-            framework.to_string(),
-            std::mem::take(&mut f.completed_tasks),
-        );
+        self.completed_frameworks.push_back(CompletedFramework {
+            id: framework.to_string(),
+            tasks: std::mem::take(&mut f.completed_tasks),
+        });
         while self.completed_frameworks.len() > self.flags.max_completed_frameworks {
-            if let Some(oldest) = self.completed_frameworks.pop_front() {
-                self.removed_framework_tasks.remove(&oldest);
-            }
+            self.completed_frameworks.pop_front();
         }
         self.push_fact(Fact::FrameworkRemoved {
             framework: framework.to_string(),

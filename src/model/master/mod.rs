@@ -292,6 +292,13 @@ struct Framework {
     completed_tasks: VecDeque<(TaskId, TaskState)>,
 }
 
+/// A framework the master removed, with its completed tasks.
+#[derive(Clone, Debug)]
+struct CompletedFramework {
+    id: FrameworkId,
+    tasks: VecDeque<(TaskId, TaskState)>,
+}
+
 impl Framework {
     fn remember_unreachable(&mut self, entry: UnreachableTask, limit: usize) {
         self.unreachable_tasks.retain(|t| t.task != entry.task);
@@ -399,10 +406,9 @@ pub struct Master {
     /// Machines in a maintenance schedule, not yet down (mode DRAINING).
     draining_machines: BTreeSet<String>,
     frameworks: BTreeMap<FrameworkId, Framework>,
-    completed_frameworks: VecDeque<FrameworkId>,
-    /// The completed tasks of each framework in `completed_frameworks`: Mesos keeps
-    /// a removed framework, with its completed tasks, in `frameworks.completed`.
-    removed_framework_tasks: BTreeMap<FrameworkId, VecDeque<(TaskId, TaskState)>>,
+    /// Removed frameworks with their completed tasks, oldest first, as Mesos keeps
+    /// them in `frameworks.completed` (bounded by `max_completed_frameworks`).
+    completed_frameworks: VecDeque<CompletedFramework>,
     /// Rule D5: `unreachableTasks[agent][framework]`.
     unreachable_tasks: BTreeMap<AgentId, BTreeMap<FrameworkId, BTreeSet<TaskId>>>,
     limiter: Option<Limiter>,
@@ -450,7 +456,6 @@ impl Master {
             draining_machines: BTreeSet::new(),
             frameworks: BTreeMap::new(),
             completed_frameworks: VecDeque::new(),
-            removed_framework_tasks: BTreeMap::new(),
             unreachable_tasks: BTreeMap::new(),
             limiter,
             registry_ops: BTreeMap::new(),
@@ -485,6 +490,11 @@ impl Master {
         let gc = now + master.flags.registry_gc_interval;
         master.timers.schedule(gc, Timer::RegistryGc);
         master
+    }
+
+    /// The removed framework `id`, while the master remembers it.
+    fn completed_framework(&self, id: &str) -> Option<&CompletedFramework> {
+        self.completed_frameworks.iter().find(|f| f.id == id)
     }
 
     pub fn version(&self) -> Version {

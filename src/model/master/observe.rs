@@ -99,8 +99,8 @@ impl Master {
             // A removed framework's completed tasks, while the master remembers it
             // (`frameworks.completed`; PartitionTest.PartitionedSlaveOrphanedTask).
             return self
-                .removed_framework_tasks
-                .get(framework)?
+                .completed_framework(framework)?
+                .tasks
                 .iter()
                 .find(|(t, _)| t == task)
                 .map(|(_, s)| TaskView::Completed(*s));

@@ -22,7 +22,7 @@ impl Master {
             OperatorRequest::MarkAgentGone { agent } => {
                 // A started registry write answers when it completes (rule J1).
                 if let Some((status, message)) = self.mark_gone(&agent) {
-                    self.answer_mark_gone(&agent, status, message);
+                    self.answer(format!("MARK_AGENT_GONE {agent}"), status, message);
                 }
             }
             OperatorRequest::MachineDown { host } => {
@@ -79,15 +79,6 @@ impl Master {
             .push_back(MasterOutput::OperatorResponse { status, message });
     }
 
-    fn answer_mark_gone(&mut self, agent: &AgentId, status: u16, message: String) {
-        self.push_fact(Fact::OperatorResponse {
-            request: format!("MARK_AGENT_GONE {agent}"),
-            status,
-        });
-        self.outputs
-            .push_back(MasterOutput::OperatorResponse { status, message });
-    }
-
     /// Rule J1: an immediate answer, or `None` when the registry write started (the
     /// 200 comes when it completes).
     fn mark_gone(&mut self, agent: &AgentId) -> Option<(u16, String)> {
@@ -132,7 +123,7 @@ impl Master {
         self.push_fact(Fact::AgentMarkedGone {
             agent: agent.clone(),
         });
-        self.answer_mark_gone(&agent, 200, "OK".to_string());
+        self.answer(format!("MARK_AGENT_GONE {agent}"), 200, "OK".to_string());
         let message = "Agent has been marked gone";
         if self.agents.contains_key(&agent) {
             // Rule J2.

@@ -94,7 +94,7 @@ impl Master {
     ) -> BTreeMap<(FrameworkId, TaskId), Task> {
         for info in frameworks {
             if !self.frameworks.contains_key(&info.id)
-                && !self.completed_frameworks.contains(&info.id)
+                && self.completed_framework(&info.id).is_none()
             {
                 self.frameworks.insert(
                     info.id.clone(),
@@ -112,7 +112,7 @@ impl Master {
         }
         tasks
             .iter()
-            .filter(|t| !self.completed_frameworks.contains(&t.framework))
+            .filter(|t| self.completed_framework(&t.framework).is_none())
             .map(|t| {
                 (
                     (t.framework.clone(), t.task.clone()),
@@ -150,7 +150,7 @@ impl Master {
         let mut shutdown_frameworks = BTreeSet::new();
         let mut kept = Vec::new();
         for report in &reports {
-            if self.completed_frameworks.contains(&report.framework) {
+            if self.completed_framework(&report.framework).is_some() {
                 continue;
             }
             let aware = self
@@ -229,7 +229,7 @@ impl Master {
             },
         );
         for info in frameworks {
-            if self.completed_frameworks.contains(&info.id) {
+            if self.completed_framework(&info.id).is_some() {
                 self.send(
                     &agent.host,
                     Message::ShutdownFramework {
@@ -289,7 +289,11 @@ impl Master {
         for (framework, task) in killed {
             self.send(&agent.host, Message::KillTask { framework, task });
         }
-        let completed: Vec<FrameworkId> = self.completed_frameworks.iter().cloned().collect();
+        let completed: Vec<FrameworkId> = self
+            .completed_frameworks
+            .iter()
+            .map(|f| f.id.clone())
+            .collect();
         for framework in completed {
             if reports.iter().any(|r| r.framework == framework) {
                 self.send(&agent.host, Message::ShutdownFramework { framework });

@@ -5,7 +5,7 @@ use crate::model::{AgentState, Endpoint, Fact, Message, TraceEvent};
 use crate::steps::{Args, RegistryBuilder, StepError, Table, TableUse};
 use crate::time::Instant;
 
-use super::super::updates::normalise_cell;
+use super::super::updates::compare_rows;
 use super::super::window::Window;
 use super::super::world::MesosWorld;
 use super::{Claim, Observed, Polarity};
@@ -164,18 +164,7 @@ fn sent_updates(window: &Window, host: &str, table: &Table) -> Result<(), StepEr
             COLUMNS.join(", ")
         )));
     }
-    let render = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
-    let mut expected = vec![render(header.to_vec())];
-    for row in table.body() {
-        let cells = header
-            .iter()
-            .zip(row)
-            .map(|(column, cell)| normalise_cell(column, cell))
-            .collect::<Result<Vec<_>, _>>()?;
-        expected.push(render(cells));
-    }
-    let mut observed = vec![render(header.to_vec())];
-    for entry in window.trace() {
+    let observed = window.trace().iter().filter_map(|entry| {
         let (TraceEvent::Sent {
             from: Endpoint::Agent(from),
             message: Message::StatusUpdate(update),
@@ -187,29 +176,22 @@ fn sent_updates(window: &Window, host: &str, table: &Table) -> Result<(), StepEr
             ..
         }) = &entry.event
         else {
-            continue;
+            return None;
         };
-        if from != host {
-            continue;
-        }
-        let cells = header
-            .iter()
-            .map(|column| match column.as_str() {
-                "task" => update.task.clone(),
-                "state" => update.state.name().to_string(),
-                _ => entry.at.since_start().to_string(),
-            })
-            .collect();
-        observed.push(render(cells));
-    }
-    if expected == observed {
-        return Ok(());
-    }
-    Err(StepError::mismatch(
-        format!("agent \"{host}\" sent other status updates (since the last check)"),
-        expected.join("\n"),
-        observed.join("\n"),
-    ))
+        (from == host).then(|| {
+            header
+                .iter()
+                .map(|column| match column.as_str() {
+                    "task" => update.task.clone(),
+                    "state" => update.state.name().to_string(),
+                    _ => entry.at.since_start().to_string(),
+                })
+                .collect()
+        })
+    });
+    compare_rows(table, observed, || {
+        format!("agent \"{host}\" sent other status updates (since the last check)")
+    })
 }
 
 /// Whether the agent (`a.name(0)`) runs the task (`a.name(1)`) now, as the polarity

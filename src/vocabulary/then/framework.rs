@@ -171,6 +171,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
             |w, a| {
                 let (framework, host) = (a.name(0), a.name(1));
                 let whole = w.look()?.whole_scenario();
+                whole.agent(host)?;
                 let observed = agents_lost(&whole, framework, host)?;
                 if observed.matching == 1 {
                     return Ok(());

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::cargo::{self, Workspace};
+use crate::suite;
 
 /// The fuzz targets, with what each takes.
 pub const TARGETS: [(&str, &str); 3] = [
@@ -135,8 +136,9 @@ fn seed_corpus(root: &Path, target: &str) -> Result<PathBuf> {
         "src/spec/testdata",
         "examples/specs",
     ] {
-        collect_features(&root.join(base), &mut files);
+        suite::collect_files(&root.join(base), "feature", &mut files);
     }
+    // A set: the seeds come out sorted, whatever order the files were found in.
     let mut seeds: BTreeSet<String> = BTreeSet::new();
     for file in files {
         let Ok(text) = std::fs::read_to_string(&file) else {
@@ -182,21 +184,6 @@ pub fn seeds_of(target: &str, text: &str) -> Vec<String> {
             .filter(|w| !w.is_empty())
             .map(str::to_owned)
             .collect(),
-    }
-}
-
-fn collect_features(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            collect_features(&path, out);
-        } else if path.extension().is_some_and(|e| e == "feature") {
-            out.push(path);
-        }
     }
 }
 

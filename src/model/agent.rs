@@ -176,6 +176,17 @@ impl Agent {
             .collect()
     }
 
+    /// Whether the agent's process is alive and runs the framework's task (in any
+    /// state that is not terminal): what is true on the machine, whatever the
+    /// master thinks.
+    pub fn runs_task(&self, framework: &str, task: &str) -> bool {
+        self.is_alive()
+            && self
+                .tasks
+                .get(&(framework.to_string(), task.to_string()))
+                .is_some_and(|t| !t.state.is_terminal())
+    }
+
     pub fn task_state(&self, task: &str) -> Option<TaskState> {
         self.tasks
             .iter()

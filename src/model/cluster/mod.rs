@@ -24,7 +24,7 @@
 //! - `world`: When steps on the network, the agents, the master and the operator;
 //! - `frameworks`: When steps of the frameworks' schedulers and their tasks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 use super::agent::Agent;
@@ -40,10 +40,12 @@ mod builder;
 mod clock;
 mod fast_forward;
 mod frameworks;
+mod policies;
 mod routing;
 mod world;
 
 pub use builder::ClusterBuilder;
+pub use policies::RunningChange;
 
 /// The default bound on model events per scenario.
 pub const DEFAULT_EVENT_LIMIT: u64 = 1_000_000;
@@ -71,6 +73,8 @@ struct Scheduler {
     /// Tasks whose updates this scheduler does not acknowledge.
     withheld: BTreeSet<TaskId>,
     inbox: Vec<Received>,
+    /// Policies and the book of instances, for a framework that acts.
+    conduct: Option<policies::Conduct>,
 }
 
 /// Whether a framework has the `PARTITION_AWARE` capability (Mesos 1.1 and later).
@@ -196,6 +200,20 @@ pub struct Cluster {
     dirty: BTreeSet<String>,
     /// The agent processes that are alive (registered or trying to be).
     alive: BTreeSet<String>,
+    /// Events waiting for the frameworks' policies, oldest first.
+    policy_queue: VecDeque<(FrameworkId, policies::PolicyEvent)>,
+    policy_timers: BTreeSet<policies::PolicyTimer>,
+    timer_seq: u64,
+    /// Set while a policy's actions are carried out: events they cause wait.
+    in_policy: bool,
+    /// Whether the policies have started (the end of setup).
+    policies_live: bool,
+    /// Whether any framework has a book whose running copies are recorded.
+    tracking: bool,
+    /// How many live tasks each agent has room for; unlimited when absent.
+    capacity: BTreeMap<String, usize>,
+    /// Copies whose wait for an agent with room was already recorded.
+    announced_waiting: BTreeSet<TaskId>,
 }
 
 impl Cluster {

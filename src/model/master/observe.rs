@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{AgentStatus, Master, Registry, TaskView, Timer, state_metric_name};
+use super::{AgentStatus, Master, OfferingAgent, Registry, TaskView, Timer, state_metric_name};
 use crate::model::message::AgentId;
 use crate::model::status::TaskState;
 use crate::time::Instant;
@@ -146,6 +146,33 @@ impl Master {
             .map(|(id, _)| id)
             .take_while(|id| id.host == host)
             .next()
+    }
+
+    /// The agents a framework gets offers from (registered, connected, active), in
+    /// host order, each with how many live tasks it runs: of `framework`, and of
+    /// every framework.
+    pub fn offering_agents<'a>(
+        &'a self,
+        framework: &'a str,
+    ) -> impl Iterator<Item = OfferingAgent<'a>> + 'a {
+        self.agents
+            .values()
+            .filter(|a| a.connected && a.active)
+            .map(move |a| {
+                let live = a.tasks.iter().filter(|(_, t)| !t.state.is_terminal());
+                let (mut own, mut all) = (0, 0);
+                for ((f, _), _) in live {
+                    all += 1;
+                    if f == framework {
+                        own += 1;
+                    }
+                }
+                OfferingAgent {
+                    id: &a.id,
+                    own_tasks: own,
+                    all_tasks: all,
+                }
+            })
     }
 
     pub fn framework_connected(&self, framework: &str) -> bool {

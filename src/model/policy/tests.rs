@@ -1,0 +1,1 @@
+//! The built-in policies and the driver, on small clusters.

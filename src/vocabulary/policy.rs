@@ -14,17 +14,17 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
     b.given(
         "{name} relaunches lost tasks",
         "\"spark\" relaunches lost tasks",
-        |w, a| follow(w, a.name(0), Relaunch::new(Returning::KeepRunning)),
+        |w, a| replace_with(w, a.name(0), Relaunch::new(Returning::KeepRunning)),
     )
     .given(
         "{name} relaunches lost tasks and kills copies that come back",
         "\"spark\" relaunches lost tasks and kills copies that come back",
-        |w, a| follow(w, a.name(0), Relaunch::new(Returning::Kill)),
+        |w, a| replace_with(w, a.name(0), Relaunch::new(Returning::Kill)),
     )
     .given(
         "{name} follows Marathon's unreachable strategy",
         "\"marathon\" follows Marathon's unreachable strategy",
-        |w, a| follow(w, a.name(0), MarathonUnreachable::default()),
+        |w, a| replace_with(w, a.name(0), MarathonUnreachable::default()),
     )
     .given(
         "{name} follows Marathon's unreachable strategy with inactive after {duration} and expunge after {duration}",
@@ -36,13 +36,13 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
                     "expunge after {expunge} is shorter than inactive after {inactive}; Marathon requires expunge after to be at least inactive after"
                 )));
             }
-            follow(w, a.name(0), MarathonUnreachable::new(inactive, expunge))
+            replace_with(w, a.name(0), MarathonUnreachable::new(inactive, expunge))
         },
     )
     .given(
         "{name} waits {duration} for an unreachable task before replacing it",
         "\"cassandra\" waits 10mins for an unreachable task before replacing it",
-        |w, a| follow(w, a.name(0), WaitThenReplace::new(a.duration(1))),
+        |w, a| replace_with(w, a.name(0), WaitThenReplace::new(a.duration(1))),
     )
     .given(
         "{name} reconciles every {duration}",
@@ -124,6 +124,24 @@ fn room(n: i64) -> Result<usize, StepError> {
             "room for {n} tasks: give a whole number of at least 0"
         ))
     })
+}
+
+/// The framework replaces its tasks by the policy: one such policy per framework.
+fn replace_with(
+    w: &mut MesosWorld,
+    framework: &str,
+    policy: impl Policy + Clone + 'static,
+) -> Result<(), StepError> {
+    if let Some(already) = w.book_mut().replacing.get(framework) {
+        return Err(StepError::failed(format!(
+            "\"{framework}\" already {already}; a framework follows one policy for replacing its tasks (periodic reconciliation combines with it)"
+        )));
+    }
+    follow(w, framework, policy.clone())?;
+    w.book_mut()
+        .replacing
+        .insert(framework.to_string(), policy.describe());
+    Ok(())
 }
 
 /// The framework follows the policy, beside any it follows already.

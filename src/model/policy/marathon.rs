@@ -261,7 +261,9 @@ impl Policy for MarathonUnreachable {
                 let tasks: Vec<TaskId> = self
                     .known(view)
                     .into_iter()
-                    .filter(|(_, c)| c.launched_at().is_some() && !c.state().is_terminal())
+                    // Unreachable ones included, and TASK_LOST ones Marathon reads as
+                    // unreachable: it forgets only the ones it reads as gone.
+                    .filter(|(_, c)| c.launched_at().is_some())
                     .map(|(_, c)| c.task().to_string())
                     .collect();
                 let mut actions = Vec::new();

@@ -120,13 +120,14 @@ impl Cluster {
         }
     }
 
-    /// An agent registered or came back: it offers to every framework again.
+    /// An agent registered or came back: it offers to every framework again, and
+    /// launches waiting for room may fit.
     pub(super) fn agent_available(&mut self, host: &str) {
         if !self.policies_live {
             return;
         }
         for (name, s) in &self.schedulers {
-            if s.conduct.as_ref().is_some_and(|c| !c.policies.is_empty()) {
+            if s.conduct.is_some() {
                 self.policy_queue
                     .push_back((name.clone(), PolicyEvent::AgentAvailable(host.to_string())));
             }

@@ -8,7 +8,7 @@
 //! The record of running copies counts what the agents run, whatever the master
 //! believes, and holds no change that was undone at the same instant.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use super::Cluster;
 use crate::model::master::{Call, MasterInput};
@@ -27,6 +27,8 @@ pub(super) struct Conduct {
     /// How many copies of each instance the agents run, as last recorded.
     running: Vec<(String, u32)>,
     history: Vec<RunningChange>,
+    /// Tasks the scheduler asked to kill.
+    killed: BTreeSet<TaskId>,
 }
 
 impl Conduct {
@@ -89,6 +91,12 @@ impl Cluster {
         self.conduct(framework)
             .map(|c| c.history.as_slice())
             .unwrap_or(&[])
+    }
+
+    /// Whether the framework's scheduler asked to kill the task.
+    pub fn killed_by_scheduler(&self, framework: &str, task: &str) -> bool {
+        self.conduct(framework)
+            .is_some_and(|c| c.killed.contains(task))
     }
 
     fn conduct(&self, framework: &str) -> Option<&Conduct> {
@@ -228,6 +236,13 @@ impl Cluster {
                     return;
                 }
                 self.scheduler_did(framework, format!("kills task {task}"));
+                if let Some(conduct) = self
+                    .schedulers
+                    .get_mut(framework)
+                    .and_then(|s| s.conduct.as_mut())
+                {
+                    conduct.killed.insert(task.clone());
+                }
                 if let Err(e) = self.kill(framework, &task, host.as_deref()) {
                     self.scheduler_did(framework, format!("cannot kill task {task}: {e}"));
                 }

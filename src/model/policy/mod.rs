@@ -69,6 +69,7 @@ use super::cluster::Awareness;
 use super::message::{AgentId, StatusUpdate, TaskId};
 use crate::time::{Duration, Instant};
 
+mod history;
 mod instances;
 mod marathon;
 mod reconciliation;
@@ -78,6 +79,7 @@ mod wait;
 #[cfg(test)]
 mod tests;
 
+pub use history::{Span, copies_of, instances_running, merge, spans, time_at_least};
 pub use instances::{Copy, Instance, Instances};
 pub use marathon::MarathonUnreachable;
 pub use reconciliation::PeriodicReconciliation;
@@ -110,7 +112,20 @@ impl<T: Policy + Clone + 'static> PolicyClone for T {
 
 impl Clone for Box<dyn Policy> {
     fn clone(&self) -> Self {
-        self.clone_box()
+        // The boxed policy's own clone, not the box's: a box is a policy too.
+        (**self).clone_box()
+    }
+}
+
+/// A boxed policy is a policy: built-ins chosen at run time go to the builder as
+/// they are.
+impl Policy for Box<dyn Policy> {
+    fn describe(&self) -> String {
+        self.as_ref().describe()
+    }
+
+    fn on_event(&mut self, seen: &Seen<'_>, view: &View<'_>) -> Vec<Action> {
+        self.as_mut().on_event(seen, view)
     }
 }
 

@@ -5,10 +5,8 @@
 //! The last three look at the whole scenario, not at the window: they are about
 //! what the agents ran from the end of setup until now.
 
-use std::collections::BTreeMap;
-
-use crate::model::policy::Instance;
-use crate::model::{RunningChange, TaskState};
+use crate::model::TaskState;
+use crate::model::policy::{Instance, Span, copies_of, instances_running, merge, spans};
 use crate::steps::{RegistryBuilder, StepError};
 use crate::time::{Duration, Instant};
 
@@ -105,7 +103,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
                 .iter()
                 .flat_map(|i| {
                     let name = i.name();
-                    spans(copies_of(history, name), window.now())
+                    spans(copies_of(history, name))
                         .into_iter()
                         .filter(|s| s.value >= 2)
                         .map(move |s| format!("{name}: {} copies {}", s.value, s.describe()))
@@ -164,10 +162,7 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
             let framework = a.name(0);
             let window = w.look()?;
             let total = window.instances(framework)?.len() as u32;
-            let spans = spans(
-                instances_running(window.running_history(framework)?),
-                window.now(),
-            );
+            let spans = spans(instances_running(window.running_history(framework)?));
             let short: Vec<&Span> = spans
                 .iter()
                 .filter(|s| s.value < total && s.from.since_start() > Duration::ZERO)
@@ -321,7 +316,7 @@ fn doubled(w: &mut MesosWorld, task: &str, from: Duration, until: Until) -> Resu
     let window = w.look()?;
     let instance = instance_of(&window, &framework, task)?.name().to_string();
     let history = window.running_history(&framework)?;
-    let all = spans(copies_of(history, &instance), window.now());
+    let all = spans(copies_of(history, &instance));
     let doubles = merge(all.iter().filter(|s| s.value >= 2));
     let expected = Span {
         from: Instant::ZERO + from,
@@ -367,16 +362,13 @@ fn capacity(
             "\"{framework}\" runs {total} instances, not {of}; write \"{running} of {total} instances\""
         )));
     }
-    let spans = spans(
-        instances_running(window.running_history(framework)?),
-        window.now(),
-    );
+    let spans = spans(instances_running(window.running_history(framework)?));
     let expected = Span {
         from: Instant::ZERO + from,
         to: to.map(|t| Instant::ZERO + t),
         value: running as u32,
     };
-    if spans.iter().any(|s| *s == expected) {
+    if spans.contains(&expected) {
         return Ok(());
     }
     Err(StepError::mismatch(
@@ -395,167 +387,4 @@ fn describe_capacity(spans: &[Span], total: u32) -> String {
         .map(|s| format!("{} of {total} {}", s.value, s.describe()))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// A stretch of time with one value: `to` is `None` while it lasts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Span {
-    from: Instant,
-    to: Option<Instant>,
-    value: u32,
-}
-
-impl Span {
-    fn describe(&self) -> String {
-        match self.to {
-            Some(to) => format!("from {} to {}", self.from.since_start(), to.since_start()),
-            None => format!("from {} on", self.from.since_start()),
-        }
-    }
-}
-
-/// The stretches of a value that changes at the given instants, from time 0 (value
-/// 0 before the first change) until `now`.
-fn spans(changes: Vec<(Instant, u32)>, now: Instant) -> Vec<Span> {
-    let mut spans: Vec<Span> = Vec::new();
-    let mut current = Span {
-        from: Instant::ZERO,
-        to: None,
-        value: 0,
-    };
-    for (at, value) in changes {
-        if value == current.value {
-            continue;
-        }
-        if at > current.from {
-            current.to = Some(at);
-            spans.push(current);
-        }
-        current = Span {
-            from: at,
-            to: None,
-            value,
-        };
-    }
-    let _ = now;
-    spans.push(current);
-    spans
-}
-
-/// Joins adjacent spans into one.
-fn merge<'a>(spans: impl Iterator<Item = &'a Span>) -> Vec<Span> {
-    let mut merged: Vec<Span> = Vec::new();
-    for s in spans {
-        match merged.last_mut() {
-            Some(last) if last.to == Some(s.from) => last.to = s.to,
-            _ => merged.push(s.clone()),
-        }
-    }
-    merged
-}
-
-/// How many copies of one instance the agents ran, change by change.
-fn copies_of(history: &[RunningChange], instance: &str) -> Vec<(Instant, u32)> {
-    history
-        .iter()
-        .filter(|c| c.instance == instance)
-        .map(|c| (c.at, c.copies))
-        .collect()
-}
-
-/// How many instances had a copy running, change by change.
-fn instances_running(history: &[RunningChange]) -> Vec<(Instant, u32)> {
-    let mut copies: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut out: Vec<(Instant, u32)> = Vec::new();
-    for change in history {
-        copies.insert(&change.instance, change.copies);
-        let running = copies.values().filter(|&&n| n > 0).count() as u32;
-        match out.last_mut() {
-            Some(last) if last.0 == change.at => last.1 = running,
-            _ => out.push((change.at, running)),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use pretty_assertions::assert_eq;
-
-    fn at(s: u64) -> Instant {
-        Instant::ZERO + Duration::from_secs(s)
-    }
-
-    #[test]
-    fn a_value_that_changes_twice_makes_three_spans_the_last_open() {
-        let spans = spans(vec![(at(0), 3), (at(90), 2), (at(400), 3)], at(500));
-        assert_eq!(
-            spans,
-            vec![
-                Span {
-                    from: at(0),
-                    to: Some(at(90)),
-                    value: 3
-                },
-                Span {
-                    from: at(90),
-                    to: Some(at(400)),
-                    value: 2
-                },
-                Span {
-                    from: at(400),
-                    to: None,
-                    value: 3
-                },
-            ]
-        );
-    }
-
-    #[test]
-    fn instances_running_counts_instances_with_at_least_one_copy() {
-        let history = vec![
-            RunningChange {
-                at: at(0),
-                instance: "n-1".into(),
-                copies: 1,
-            },
-            RunningChange {
-                at: at(0),
-                instance: "n-2".into(),
-                copies: 1,
-            },
-            RunningChange {
-                at: at(75),
-                instance: "n-2".into(),
-                copies: 2,
-            },
-            RunningChange {
-                at: at(80),
-                instance: "n-1".into(),
-                copies: 0,
-            },
-        ];
-        assert_eq!(
-            instances_running(&history),
-            vec![(at(0), 2), (at(75), 2), (at(80), 1)]
-        );
-    }
-
-    #[test]
-    fn adjacent_double_runs_merge_into_one_stretch() {
-        let all = spans(
-            vec![(at(0), 1), (at(10), 2), (at(20), 3), (at(30), 1)],
-            at(40),
-        );
-        let merged = merge(all.iter().filter(|s| s.value >= 2));
-        assert_eq!(
-            merged,
-            vec![Span {
-                from: at(10),
-                to: Some(at(30)),
-                value: 2
-            }]
-        );
-    }
 }

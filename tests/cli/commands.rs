@@ -206,6 +206,30 @@ fn what_if_with_lists_of_lengths_and_versions_prints_a_table_of_outcomes() {
 }
 
 #[test]
+fn the_outcome_table_in_the_policy_docs_is_what_the_tool_prints_now() {
+    let run = netsplit(
+        &[
+            "what-if",
+            "--policy",
+            "all",
+            "--for",
+            "100s,400s,700s",
+            "--version",
+            "1.0,1.4,1.12",
+        ],
+        &[],
+    );
+    run.assert_exit(0);
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/policies.md"))
+        .expect("docs/policies.md is readable");
+    assert!(
+        docs.contains(run.stdout.trim_end()),
+        "docs/policies.md does not hold the current table; paste in the output of `netsplit what-if --policy all --for 100s,400s,700s --version 1.0,1.4,1.12`:\n{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn a_policy_what_if_cannot_use_exits_with_2_and_names_the_policies() {
     for (args, says) in [
         (

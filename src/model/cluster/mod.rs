@@ -4,9 +4,9 @@
 //! [`Cluster`] owns the clock. It jumps from one due event to the next (a message
 //! arriving, a master or agent timer), delivers it, and routes what the state
 //! machines output: messages onto the [`Network`], events into framework inboxes,
-//! facts into the [`TraceEntry`] log. Frameworks only act when told to, except that
-//! schedulers acknowledge reliable updates at once unless a task's
-//! acknowledgements are withheld.
+//! facts into the [`TraceEntry`] log. Schedulers acknowledge reliable updates at
+//! once unless a task's acknowledgements are withheld; otherwise a framework acts
+//! when a step tells it to, or when its policies do ([`crate::model::policy`]).
 //!
 //! Instants are settled lazily: [`Cluster::advance_to`] processes everything due
 //! *before* the target, so a step applied at that instant takes effect before the
@@ -22,7 +22,9 @@
 //! - `routing`: routing the state machines' outputs, the schedulers' automatic
 //!   acknowledgements, and the trace;
 //! - `world`: When steps on the network, the agents, the master and the operator;
-//! - `frameworks`: When steps of the frameworks' schedulers and their tasks.
+//! - `frameworks`: When steps of the frameworks' schedulers and their tasks;
+//! - `policies`: frameworks that act: their policies, placement and the record of
+//!   running copies.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;

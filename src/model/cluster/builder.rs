@@ -260,6 +260,7 @@ impl ClusterBuilder {
             tracking: false,
             capacity: self.capacity.clone(),
             announced_waiting: BTreeSet::new(),
+            running_dirty: BTreeSet::new(),
         };
         for host in &self.agents {
             cluster.start_agent(host, true);

@@ -64,6 +64,7 @@ impl Cluster {
             // A launch of the scenario's own: an instance of its own.
             conduct.book.add_copy(task, task);
             conduct.book.launched(task, host, now);
+            self.running_dirty.insert(host.to_string());
         }
         if !self.schedulers[framework].subscribed {
             self.driver_refuses_launch(framework, task);

@@ -214,6 +214,8 @@ pub struct Cluster {
     tracking: bool,
     /// How many live tasks each agent has room for; unlimited when absent.
     capacity: BTreeMap<String, usize>,
+    /// Agents touched since the running copies were last recorded.
+    running_dirty: BTreeSet<String>,
     /// Copies whose wait for an agent with room was already recorded.
     announced_waiting: BTreeSet<TaskId>,
 }

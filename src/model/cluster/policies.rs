@@ -8,7 +8,7 @@
 //! The record of running copies counts what the agents run, whatever the master
 //! believes, and holds no change that was undone at the same instant.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::Cluster;
 use crate::model::master::{Call, MasterInput};
@@ -25,7 +25,7 @@ pub(super) struct Conduct {
     /// Copies waiting for an agent to place them on, oldest first.
     pending: VecDeque<TaskId>,
     /// How many copies of each instance the agents run, as last recorded.
-    running: Vec<(String, u32)>,
+    running: BTreeMap<String, u32>,
     history: Vec<RunningChange>,
     /// Tasks the scheduler asked to kill.
     killed: BTreeSet<TaskId>,
@@ -327,6 +327,7 @@ impl Cluster {
         {
             conduct.book.add_copy(task, task);
             conduct.book.launched(task, host, now);
+            self.running_dirty.insert(host.to_string());
         }
     }
 
@@ -407,6 +408,7 @@ impl Cluster {
                 .expect("checked above");
             conduct.pending.pop_front();
             conduct.book.launched(&task, &host, now);
+            self.running_dirty.insert(host.clone());
             let instance = conduct
                 .book
                 .instance_of(&task)
@@ -455,11 +457,13 @@ impl Cluster {
     // ----- What the agents run -------------------------------------------------
 
     /// Records how many copies of each instance the agents run now, where that
-    /// changed.
+    /// changed. Only instances with a copy on an agent touched (or launched on)
+    /// since the last record can have changed.
     pub(super) fn record_running(&mut self) {
-        if !self.tracking {
+        if !self.tracking || self.running_dirty.is_empty() {
             return;
         }
+        let hosts = std::mem::take(&mut self.running_dirty);
         let now = self.now;
         let names: Vec<String> = self
             .schedulers
@@ -470,9 +474,14 @@ impl Cluster {
         for framework in names {
             let counts: Vec<(String, u32)> = {
                 let conduct = self.conduct(&framework).expect("filtered above");
-                conduct
-                    .book
+                let touched: BTreeSet<&str> = hosts
                     .iter()
+                    .flat_map(|h| conduct.book.instances_on(h))
+                    .map(|i| i.name())
+                    .collect();
+                touched
+                    .into_iter()
+                    .filter_map(|name| conduct.book.get(name))
                     .map(|instance| {
                         let running = instance
                             .copies()
@@ -494,20 +503,15 @@ impl Cluster {
                 .get_mut(&framework)
                 .and_then(|s| s.conduct.as_mut())
                 .expect("filtered above");
-            if conduct.running == counts {
-                continue;
-            }
-            for (instance, copies) in &counts {
+            for (instance, copies) in counts {
                 let before = conduct
                     .running
-                    .iter()
-                    .find(|(i, _)| i == instance)
-                    .map_or(0, |(_, n)| *n);
-                if before != *copies {
-                    note_change(&mut conduct.history, now, instance, *copies);
+                    .insert(instance.clone(), copies)
+                    .unwrap_or(0);
+                if before != copies {
+                    note_change(&mut conduct.history, now, &instance, copies);
                 }
             }
-            conduct.running = counts;
         }
     }
 }

@@ -263,6 +263,9 @@ impl Cluster {
         let Some(agent) = self.agents.get(host) else {
             return;
         };
+        if self.tracking && !self.running_dirty.contains(host) {
+            self.running_dirty.insert(host.to_string());
+        }
         let next = agent.poll_timeout();
         let alive = agent.is_alive();
         let old = self.agent_due.get(host).copied();

@@ -2,7 +2,7 @@
 //! each copy. The book holds what the framework knows, not what is true: a copy on
 //! a partitioned agent stays TASK_RUNNING here until an update says otherwise.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::message::{StatusUpdate, TaskId};
 use crate::model::status::TaskState;
@@ -77,6 +77,8 @@ pub struct Instances {
     instances: BTreeMap<String, Instance>,
     /// Which instance each task is a copy of.
     owner: BTreeMap<TaskId, String>,
+    /// The instances with a copy launched on each host.
+    on_host: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Instances {
@@ -150,6 +152,21 @@ impl Instances {
             copy.host = Some(host.to_string());
             copy.launched_at = Some(at);
         }
+        if let Some(instance) = self.owner.get(task) {
+            self.on_host
+                .entry(host.to_string())
+                .or_default()
+                .insert(instance.clone());
+        }
+    }
+
+    /// The instances with a copy launched on `host`, in name order.
+    pub fn instances_on(&self, host: &str) -> impl Iterator<Item = &Instance> {
+        self.on_host
+            .get(host)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| self.instances.get(name))
     }
 
     /// Records that a copy waiting for an offer will not be launched.

@@ -305,6 +305,7 @@ impl ClusterBuilder {
         for (framework, instance) in &self.instances {
             cluster.launch_copy(framework, instance);
         }
+        cluster.place_pending();
         cluster.settle();
         for (task, _) in &self.finished_unacknowledged {
             cluster.task_finishes(task)?;

@@ -48,6 +48,15 @@ pub struct RunningChange {
     pub copies: u32,
 }
 
+/// An agent with offers, as placement counts it.
+#[derive(Clone, Debug)]
+struct Offer {
+    host: String,
+    room: Option<usize>,
+    own_tasks: usize,
+    all_tasks: usize,
+}
+
 /// An event waiting for a framework's policies.
 #[derive(Clone, Debug)]
 pub(super) enum PolicyEvent {
@@ -331,7 +340,8 @@ impl Cluster {
         }
     }
 
-    /// A new copy of `instance`, placed now or when an agent qualifies.
+    /// A new copy of `instance`, waiting to be placed: the launches an event asks for
+    /// are placed together once its actions are carried out ([`Cluster::place_pending`]).
     pub(super) fn launch_copy(&mut self, framework: &str, instance: &str) {
         let Some(conduct) = self
             .schedulers
@@ -343,7 +353,6 @@ impl Cluster {
         let task = conduct.book.next_task_name(instance);
         conduct.book.add_copy(instance, &task);
         conduct.pending.push_back(task);
-        self.place_pending_of(framework);
     }
 
     /// Drops a copy that is still waiting for an offer; whether there was one.
@@ -378,11 +387,16 @@ impl Cluster {
         }
     }
 
-    fn place_pending_of(&mut self, framework: &str) {
+    pub(super) fn place_pending_of(&mut self, framework: &str) {
         // A scheduler that is not subscribed gets no offers.
-        if !self.schedulers.get(framework).is_some_and(|s| s.subscribed) {
+        if !self.schedulers.get(framework).is_some_and(|s| s.subscribed)
+            || self.conduct(framework).is_none_or(|c| c.pending.is_empty())
+        {
             return;
         }
+        // The offers as the placement of the first waiting launch finds them; each
+        // launch then adds its task to its agent's counts.
+        let mut offers = self.offers(framework);
         loop {
             let Some(task) = self
                 .conduct(framework)
@@ -390,7 +404,7 @@ impl Cluster {
             else {
                 return;
             };
-            let Some(host) = self.place(framework, &task) else {
+            let Some(chosen) = self.place(framework, &task, &offers) else {
                 let announced = self.announced_waiting.insert(task.clone());
                 if announced {
                     self.scheduler_did(
@@ -400,6 +414,9 @@ impl Cluster {
                 }
                 return;
             };
+            offers[chosen].own_tasks += 1;
+            offers[chosen].all_tasks += 1;
+            let host = offers[chosen].host.clone();
             let now = self.now;
             let conduct = self
                 .schedulers
@@ -425,33 +442,46 @@ impl Cluster {
         }
     }
 
+    /// The agents with offers, in host order, with the framework's live copies on
+    /// each (as its book holds them) and, where the agent has a capacity, the live
+    /// tasks of every framework the master holds there.
+    fn offers(&self, framework: &str) -> Vec<Offer> {
+        let Some(book) = self.conduct(framework).map(|c| &c.book) else {
+            return Vec::new();
+        };
+        self.master
+            .offering_agents()
+            .map(|id| {
+                let room = self.capacity.get(&id.host).copied();
+                Offer {
+                    host: id.host.clone(),
+                    room,
+                    own_tasks: book.live_on(&id.host),
+                    all_tasks: match room {
+                        Some(_) => self.master.live_tasks(id),
+                        None => 0,
+                    },
+                }
+            })
+            .collect()
+    }
+
     /// The placement rule: among the agents with offers and room, the one with the
     /// fewest live tasks of this framework, ties by host; the previous copy's agent
-    /// only if no other qualifies.
-    fn place(&self, framework: &str, task: &str) -> Option<String> {
+    /// only if no other qualifies. The index of the chosen offer.
+    fn place(&self, framework: &str, task: &str, offers: &[Offer]) -> Option<usize> {
         let avoid = self.conduct(framework).and_then(|c| {
             let instance = c.book.instance_of(task)?;
             let copies = instance.copies();
             let index = copies.iter().position(|c| c.task() == task)?;
-            copies[..index]
-                .iter()
-                .rev()
-                .find_map(|c| c.host().map(str::to_string))
+            copies[..index].iter().rev().find_map(|c| c.host())
         });
-        let mut best: Option<(bool, usize, &str)> = None;
-        for agent in self.master.offering_agents(framework) {
-            let host = agent.id.host.as_str();
-            if let Some(&room) = self.capacity.get(host)
-                && agent.all_tasks >= room
-            {
-                continue;
-            }
-            let key = (avoid.as_deref() == Some(host), agent.own_tasks, host);
-            if best.is_none_or(|b| key < b) {
-                best = Some(key);
-            }
-        }
-        best.map(|(_, _, host)| host.to_string())
+        offers
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.room.is_none_or(|room| o.all_tasks < room))
+            .min_by_key(|(_, o)| (avoid == Some(o.host.as_str()), o.own_tasks, o.host.as_str()))
+            .map(|(index, _)| index)
     }
 
     // ----- What the agents run -------------------------------------------------

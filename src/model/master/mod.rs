@@ -377,16 +377,6 @@ impl TaskView {
     }
 }
 
-/// An agent that offers its resources, as placement sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OfferingAgent<'a> {
-    pub id: &'a AgentId,
-    /// Live (not terminal) tasks of the framework asking.
-    pub own_tasks: usize,
-    /// Live tasks of every framework.
-    pub all_tasks: usize,
-}
-
 /// The Mesos master.
 #[derive(Clone, Debug)]
 pub struct Master {

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{AgentStatus, Master, OfferingAgent, Registry, TaskView, Timer, state_metric_name};
+use super::{AgentStatus, Master, Registry, TaskView, Timer, state_metric_name};
 use crate::model::message::AgentId;
 use crate::model::status::TaskState;
 use crate::time::Instant;
@@ -148,31 +148,21 @@ impl Master {
             .next()
     }
 
-    /// The agents a framework gets offers from (registered, connected, active), in
-    /// host order, each with how many live tasks it runs: of `framework`, and of
-    /// every framework.
-    pub fn offering_agents<'a>(
-        &'a self,
-        framework: &'a str,
-    ) -> impl Iterator<Item = OfferingAgent<'a>> + 'a {
+    /// The agents frameworks get offers from: registered, connected and active, in
+    /// host order.
+    pub fn offering_agents(&self) -> impl Iterator<Item = &AgentId> {
         self.agents
             .values()
             .filter(|a| a.connected && a.active)
-            .map(move |a| {
-                let live = a.tasks.iter().filter(|(_, t)| !t.state.is_terminal());
-                let (mut own, mut all) = (0, 0);
-                for ((f, _), _) in live {
-                    all += 1;
-                    if f == framework {
-                        own += 1;
-                    }
-                }
-                OfferingAgent {
-                    id: &a.id,
-                    own_tasks: own,
-                    all_tasks: all,
-                }
-            })
+            .map(|a| &a.id)
+    }
+
+    /// How many live (not terminal) tasks, of every framework, the master holds on
+    /// a registered agent.
+    pub fn live_tasks(&self, agent: &AgentId) -> usize {
+        self.agents.get(agent).map_or(0, |a| {
+            a.tasks.values().filter(|t| !t.state.is_terminal()).count()
+        })
     }
 
     pub fn framework_connected(&self, framework: &str) -> bool {

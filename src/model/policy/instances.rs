@@ -79,6 +79,8 @@ pub struct Instances {
     owner: BTreeMap<TaskId, String>,
     /// The instances with a copy launched on each host.
     on_host: BTreeMap<String, BTreeSet<String>>,
+    /// How many copies the book holds as live (not terminal) on each host.
+    live_on: BTreeMap<String, usize>,
 }
 
 impl Instances {
@@ -151,6 +153,9 @@ impl Instances {
         if let Some(copy) = self.copy_mut(task) {
             copy.host = Some(host.to_string());
             copy.launched_at = Some(at);
+            if !copy.state.is_terminal() {
+                *self.live_on.entry(host.to_string()).or_default() += 1;
+            }
         }
         if let Some(instance) = self.owner.get(task) {
             self.on_host
@@ -178,10 +183,27 @@ impl Instances {
 
     /// Records an update; updates for tasks the book does not hold are ignored.
     pub(crate) fn record(&mut self, update: &StatusUpdate) {
-        if let Some(copy) = self.copy_mut(&update.task) {
-            copy.state = update.state;
-            copy.last_update = Some(update.clone());
+        let Some(copy) = self.copy_mut(&update.task) else {
+            return;
+        };
+        let was_live = !copy.state.is_terminal();
+        copy.state = update.state;
+        copy.last_update = Some(update.clone());
+        let is_live = !copy.state.is_terminal();
+        if let Some(host) = copy.host.clone()
+            && was_live != is_live
+        {
+            let live = self.live_on.entry(host).or_default();
+            match is_live {
+                true => *live += 1,
+                false => *live = live.saturating_sub(1),
+            }
         }
+    }
+
+    /// How many copies the book holds as live (not terminal) on `host`.
+    pub fn live_on(&self, host: &str) -> usize {
+        self.live_on.get(host).copied().unwrap_or(0)
     }
 
     fn copy_mut(&mut self, task: &str) -> Option<&mut Copy> {

@@ -34,6 +34,12 @@ pub struct Scenario {
 
 /// Expands a feature into scenarios. The diagnostics report duplicate names.
 pub fn scenarios(feature: &Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
+    into_scenarios(feature.clone())
+}
+
+/// [`scenarios`] of a feature that is not needed afterwards: the titles, tags and
+/// steps of plain scenarios are moved into them rather than copied.
+pub fn into_scenarios(feature: Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
     let mut out = Expansion::default();
     let feature_background = feature
         .background
@@ -44,10 +50,10 @@ pub fn scenarios(feature: &Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
         tags: feature.tags.clone(),
         background: feature_background.to_vec(),
     };
-    for scenario in &feature.scenarios {
+    for scenario in feature.scenarios {
         out.scenario(scenario, &context);
     }
-    for rule in &feature.rules {
+    for rule in feature.rules {
         let rule_background = rule.background.as_ref().map_or(&[][..], |b| &b.steps[..]);
         let context = Context {
             rule: Some(rule.title.clone()),
@@ -58,7 +64,7 @@ pub fn scenarios(feature: &Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
                 .cloned()
                 .collect(),
         };
-        for scenario in &rule.scenarios {
+        for scenario in rule.scenarios {
             out.scenario(scenario, &context);
         }
     }
@@ -89,27 +95,29 @@ struct Expansion {
 }
 
 impl Expansion {
-    fn scenario(&mut self, def: &ScenarioDef, context: &Context) {
+    fn scenario(&mut self, def: ScenarioDef, context: &Context) {
         if !def.is_outline {
+            let place = (def.title_span, def.title.chars().count());
             self.push(
                 Scenario {
-                    name: def.title.clone(),
+                    name: def.title,
                     rule: context.rule.clone(),
-                    tags: context.tags.iter().chain(&def.tags).cloned().collect(),
+                    tags: context.tags.iter().cloned().chain(def.tags).collect(),
                     steps: context
                         .background
                         .iter()
-                        .chain(&def.steps)
                         .cloned()
+                        .chain(def.steps)
                         .collect(),
                     background_steps: context.background.len(),
                     span: def.span,
                     outline_row: None,
                 },
-                (def.title_span, def.title.chars().count()),
+                place,
             );
             return;
         }
+        let def = &def;
         // Name every row first: whether a row needs the bracketed suffix depends on
         // the names of all the others.
         let rows: Vec<OutlineRow<'_>> = def

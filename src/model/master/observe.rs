@@ -48,7 +48,7 @@ impl Master {
         let unreachable = self
             .frameworks
             .values()
-            .flat_map(|f| &f.unreachable_tasks)
+            .flat_map(|f| f.unreachable_tasks.values())
             .filter(|t| t.state == TaskState::Unreachable)
             .count();
         gauge("tasks_unreachable", unreachable);
@@ -101,9 +101,8 @@ impl Master {
             return self
                 .completed_framework(framework)?
                 .tasks
-                .iter()
-                .find(|(t, _)| t == task)
-                .map(|(_, s)| TaskView::Completed(*s));
+                .get(task)
+                .map(|s| TaskView::Completed(*s));
         };
         if let Some(agent) = f.tasks.get(task) {
             let t = self
@@ -113,13 +112,10 @@ impl Master {
                 .get(&(framework.to_string(), task.to_string()))?;
             return Some(TaskView::Active(t.state));
         }
-        if let Some(u) = f.unreachable_tasks.iter().find(|u| u.task == task) {
+        if let Some(u) = f.unreachable_tasks.get(task) {
             return Some(TaskView::Unreachable(u.state));
         }
-        f.completed_tasks
-            .iter()
-            .find(|(t, _)| t == task)
-            .map(|(_, s)| TaskView::Completed(*s))
+        f.completed_tasks.get(task).map(|s| TaskView::Completed(*s))
     }
 
     /// When the observer of a registered agent sends its next ping (rule A2).

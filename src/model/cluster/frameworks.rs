@@ -176,6 +176,8 @@ impl Cluster {
         self.require_framework(framework)?;
         self.world(format!("framework {framework} resubscribed"));
         self.subscribe(framework);
+        // Subscribed, it gets offers again: launches waiting for one may go.
+        self.place_pending_of(framework);
         Ok(())
     }
 

@@ -147,7 +147,8 @@ pub enum Seen<'a> {
 /// What a policy asks its scheduler to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// Launch a new copy of the instance, placed by the placement rule.
+    /// Launch a new copy of the instance, placed by the placement rule; a name the
+    /// book does not hold starts a new instance.
     Launch(String),
     /// Kill a task (a copy).
     Kill(TaskId),

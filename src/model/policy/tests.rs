@@ -359,3 +359,50 @@ fn a_policy_or_instances_for_an_undeclared_framework_are_refused() {
         }
     );
 }
+
+/// Launches an instance "extra" 10s after it starts.
+#[derive(Clone, Debug)]
+struct LaunchLater;
+
+impl Policy for LaunchLater {
+    fn describe(&self) -> String {
+        "launches an extra instance after 10s".to_string()
+    }
+
+    fn on_event(&mut self, seen: &Seen<'_>, _: &View<'_>) -> Vec<Action> {
+        match seen {
+            Seen::Started => vec![Action::SetTimer {
+                after: Duration::from_secs(10),
+                tag: 7,
+            }],
+            Seen::Timer(7) => vec![Action::Launch("extra".to_string())],
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[test]
+fn a_launch_asked_for_while_the_scheduler_is_disconnected_waits_until_it_resubscribes() {
+    let mut builder = three_agents();
+    builder
+        .framework("fw", Awareness::PartitionAware, Checkpointing::On)
+        .failover_timeout("fw", Duration::from_hours(1))
+        .policy("fw", LaunchLater);
+    let mut cluster = builder.build().unwrap();
+    cluster.advance(Duration::from_secs(5));
+    cluster.disconnect("fw").unwrap();
+    cluster.advance(Duration::from_secs(15));
+    let waiting = cluster
+        .instances("fw")
+        .unwrap()
+        .copy("extra")
+        .unwrap()
+        .launched_at();
+    assert_eq!(waiting, None, "no offers while disconnected");
+    cluster.resubscribe("fw").unwrap();
+    cluster.settle();
+    let copy = cluster.instances("fw").unwrap().copy("extra").unwrap();
+    assert_eq!(copy.launched_at(), Some(at(20)));
+    assert_eq!(copy.host(), Some("a1"));
+    assert_eq!(cluster.agent("a1").unwrap().running_tasks(), vec!["extra"]);
+}

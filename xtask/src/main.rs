@@ -2,8 +2,8 @@
 //!
 //! The modules, in layers; each uses only the layers above it, so data flows one way:
 //!
-//! 1. Readers and the pyramid's core, which run nothing: [`json`] and [`junit`] (small
-//!    readers), [`pyramid`] (the [`Inventory`](pyramid::Inventory) of tests, the
+//! 1. Readers and the pyramid's core, which run nothing: [`junit`] (nextest's JUnit report),
+//!    [`pyramid`] (the [`Inventory`](pyramid::Inventory) of tests, the
 //!    [`Config`](pyramid::Config) of `.config/pyramid.toml`, the check and the drawing).
 //! 2. The runners, which fill an inventory in: [`cargo`] (running cargo, finding the test
 //!    binaries), [`suite`] (listing and tiering every test), [`run`] (running tiers and timing
@@ -23,13 +23,11 @@
 //! `netsplit_protocol` crate.
 //!
 //! xtask works on the cargo workspace around the current directory and reads that
-//! workspace's `.config/pyramid.toml`, so it can check other projects as well. It needs
-//! only cargo to build: its one outside dependency is `anyhow` (the protocol crate has
-//! none); JSON, JUnit XML and the config are read by small readers of its own ([`json`],
-//! [`junit`], [`pyramid::config`]).
+//! workspace's `.config/pyramid.toml`, so it can check other projects as well. Its outside
+//! dependencies are few and quick to build (no proc macros): `serde_json` for cargo's
+//! messages and the JSON report, `quick-xml` for JUnit, `toml` for the config, `anyhow`.
 
 mod cargo;
-mod json;
 mod junit;
 mod pyramid;
 mod retime;

@@ -249,6 +249,39 @@ fn parse_artifacts(workspace: &Workspace, text: &str) -> Result<Vec<TestBinary>>
     Ok(binaries)
 }
 
+/// Runs cargo with `args` (a build: `build --release --bin netsplit`, `test --test specs
+/// --no-run`) and returns the executable it built for the target `name`: its test binary
+/// when `test`, else the program itself. Compiler messages go to the terminal as usual.
+pub fn build_executable(args: &[&str], name: &str, test: bool) -> Result<PathBuf> {
+    let mut command = cargo();
+    command
+        .args(args)
+        .arg("--message-format=json-render-diagnostics");
+    let text = stdout(&mut command)?;
+    executable_in(&text, name, test)?.with_context(|| {
+        format!(
+            "`{}` built no executable for the target `{name}`",
+            shown(&command)
+        )
+    })
+}
+
+/// The executable of target `name` (its test binary when `test`) among cargo's JSON messages.
+fn executable_in(text: &str, name: &str, test: bool) -> Result<Option<PathBuf>> {
+    for line in text.lines().filter(|l| l.starts_with('{')) {
+        let message: Value = serde_json::from_str(line).context("reading cargo's JSON messages")?;
+        let field = |path: &[&str]| path.iter().try_fold(&message, |v, key| v.get(key));
+        if field(&["reason"]).and_then(Value::as_str) == Some("compiler-artifact")
+            && field(&["target", "name"]).and_then(Value::as_str) == Some(name)
+            && field(&["profile", "test"]).and_then(Value::as_bool) == Some(test)
+            && let Some(executable) = field(&["executable"]).and_then(Value::as_str)
+        {
+            return Ok(Some(PathBuf::from(executable)));
+        }
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +380,24 @@ mod tests {
             ]
         );
         assert_eq!(binaries[2].dir, PathBuf::from("/w"));
+    }
+
+    #[test]
+    fn the_executable_of_a_named_target_is_told_apart_from_its_test_binary() {
+        let messages = [
+            r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"netsplit"},"profile":{"test":false},"executable":null}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["test"],"name":"specs"},"profile":{"test":true},"executable":"/t/specs-2"}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"netsplit"},"profile":{"test":false},"executable":"/t/release/netsplit"}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+        ]
+        .join("\n");
+        let found = |name, test| executable_in(&messages, name, test).unwrap();
+        assert_eq!(
+            found("netsplit", false),
+            Some(PathBuf::from("/t/release/netsplit"))
+        );
+        assert_eq!(found("specs", true), Some(PathBuf::from("/t/specs-2")));
+        assert_eq!(found("netsplit", true), None);
     }
 
     #[test]

@@ -17,6 +17,8 @@
 //!    - [`tasks::pyramid`]: `cargo xtask pyramid`, the test pyramid: counted, timed, drawn,
 //!      checked.
 //!    - [`tasks::fuzz`]: `cargo xtask fuzz <target>`, coverage-guided fuzzing of the front end.
+//!    - [`tasks::bench`]: `cargo xtask bench`, the performance targets measured on generated
+//!      workloads ([`bench`]: the workloads, one measured run, the table).
 //!
 //! What the spec harness writes and xtask reads (environment variables, the tier prefixes of
 //! test names, the timing file, the ignore-reason listing) is defined once, for both, in the
@@ -27,6 +29,7 @@
 //! dependencies are few and quick to build (no proc macros): `serde_json` for cargo's
 //! messages and the JSON report, `quick-xml` for JUnit, `toml` for the config, `anyhow`.
 
+mod bench;
 mod cargo;
 mod junit;
 mod pyramid;
@@ -50,6 +53,9 @@ tasks:
   fuzz <parse|steps|values|all> [--time SECS]
                                       fuzz the front end with cargo-fuzz on nightly (default 60 s
                                       per target); a crash fails and leaves its input in fuzz/artifacts
+  bench [--agents N] [--small-agents N] [--tasks N] [--scenarios N] [--runs N] [--smoke] [--build]
+                                      measure the performance targets (release build, medians of
+                                      alternating runs) and print them against their targets
 
 environment:
   XTASK_NO_NEXTEST=1                  run test binaries one by one even when cargo-nextest is installed";
@@ -65,6 +71,7 @@ fn main() -> ExitCode {
         "test" => tasks::test::main(rest),
         "pyramid" => tasks::pyramid::main(rest),
         "fuzz" => tasks::fuzz::main(rest),
+        "bench" => tasks::bench::main(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -43,6 +43,7 @@ impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const MIB: f64 = 1024.0 * 1024.0;
         match *self {
+            Quantity::Seconds(s) if s >= 100.0 => write!(f, "{s:.0} s"),
             Quantity::Seconds(s) if s >= 10.0 => write!(f, "{s:.1} s"),
             Quantity::Seconds(s) if s >= 1.0 => write!(f, "{s:.2} s"),
             Quantity::Seconds(s) if s >= 0.01 => write!(f, "{:.0} ms", s * 1e3),
@@ -256,6 +257,7 @@ mod tests {
         assert_eq!(median(&[0.5, 0.52, 9.0, 0.51, 0.49]), Some(0.51));
     }
 
+    #[test_case(Quantity::Seconds(637.12), "637 s" ; "minutes in whole seconds")]
     #[test_case(Quantity::Seconds(44.69), "44.7 s" ; "long times in tenths of seconds")]
     #[test_case(Quantity::Seconds(1.7642), "1.76 s" ; "seconds in hundredths")]
     #[test_case(Quantity::Seconds(0.3126), "313 ms" ; "under a second in milliseconds")]

@@ -30,7 +30,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use netsplit_protocol::TIMINGS_VAR;
 
-use crate::bench::measure::{self, Run};
+use crate::bench::measure::{self, Peak, Run};
 use crate::bench::table::{self, Quantity, Row, Target, count};
 use crate::bench::workload::{self, Sizes};
 use crate::cargo::{self, Workspace};
@@ -156,6 +156,7 @@ pub fn main(args: &[String]) -> Result<()> {
     let binaries = build(&options)?;
     let workloads = workloads(&workspace.root, &files, &binaries, &options.sizes);
 
+    let load_before = load_average();
     let mut samples: Vec<Vec<Run>> = workloads.iter().map(|_| Vec::new()).collect();
     for round in 1..=options.runs {
         let mut line = format!("run {round}/{}:", options.runs);
@@ -170,7 +171,13 @@ pub fn main(args: &[String]) -> Result<()> {
                 )
             })?;
             line.push_str(&format!(" {} {}", workload.name, Quantity::time(run.wall)));
-            runs.push(run);
+            // Only the figures are kept: xtask's own peak bounds what the next runs can
+            // measure exactly (see `bench::measure`).
+            runs.push(Run {
+                stdout: String::new(),
+                stderr: String::new(),
+                ..run
+            });
         }
         println!("{line}");
     }
@@ -191,6 +198,13 @@ pub fn main(args: &[String]) -> Result<()> {
         "clusters: `netsplit run` of {profile}; scenarios: the spec harness's test binary (dev profile) \
          against benches/baseline; wall times on this machine, with whatever else it runs"
     );
+    if let (Some(before), Some(after)) = (load_before, load_average()) {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        println!(
+            "load average over the last minute: {before} before the runs, {after} after, on {cores} cores \
+             (above the cores, other work shared the machine and the times are longer)"
+        );
+    }
     if options.sizes != Sizes::FULL {
         println!("targets are shown only for the sizes they are set for (the defaults)");
     }
@@ -198,6 +212,12 @@ pub fn main(args: &[String]) -> Result<()> {
         println!("the clean build of what `cargo test` needs is timed with `--build`");
     }
     Ok(())
+}
+
+/// The system's load average over the last minute (`/proc/loadavg`), where Linux gives it.
+fn load_average() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next().map(str::to_owned)
 }
 
 /// Where the generated spec files are.
@@ -412,9 +432,18 @@ fn rows(sizes: &Sizes, samples: &[Vec<Run>], build_time: Option<Duration>) -> Ve
     let full = Sizes::FULL;
     let times =
         |i: usize| -> Vec<Quantity> { samples[i].iter().map(|r| Quantity::time(r.wall)).collect() };
-    let peak = |i: usize| {
-        let bytes = samples[i].iter().map(|r| r.peak_rss).max().unwrap_or(0);
-        Quantity::Bytes(bytes as f64)
+    // The largest of the runs; "at most" when xtask's own peak bounds it.
+    let peak = |i: usize, target: Option<Target>| {
+        let peak = samples[i]
+            .iter()
+            .map(|r| r.peak_rss)
+            .reduce(Peak::max)
+            .unwrap_or(Peak::AtMost(0));
+        let measure = match peak {
+            Peak::Exact(_) => "peak RSS",
+            Peak::AtMost(_) => "peak RSS, at most",
+        };
+        Row::single("", measure, Quantity::Bytes(peak.bytes() as f64), target)
     };
     let median_time = |i: usize| {
         let seconds: Vec<f64> = samples[i].iter().map(|r| r.wall.as_secs_f64()).collect();
@@ -437,24 +466,19 @@ fn rows(sizes: &Sizes, samples: &[Vec<Run>], build_time: Option<Duration>) -> Ve
         &times(0),
         when(sizes.agents == full.agents, QUIET),
     ));
-    push(Some(Row::single("", "peak RSS", peak(0), None)));
+    push(Some(peak(0, None)));
     push(Row::median_of(
         format!("{small} agents × {tasks} tasks, half cut off 100 s, healed, 120 s"),
         &times(1),
         when(small_is_full, PARTITION_SMALL),
     ));
-    push(Some(Row::single("", "peak RSS", peak(1), None)));
+    push(Some(peak(1, None)));
     push(Row::median_of(
         format!("{agents} agents × {tasks} tasks, the same"),
         &times(2),
         when(large_is_full, PARTITION_LARGE),
     ));
-    push(Some(Row::single(
-        "",
-        "peak RSS",
-        peak(2),
-        when(large_is_full, PARTITION_LARGE_RSS),
-    )));
+    push(Some(peak(2, when(large_is_full, PARTITION_LARGE_RSS))));
     push(Some(Row::single(
         "",
         format!("time / the {small}"),
@@ -550,7 +574,7 @@ mod tests {
         use std::os::unix::process::ExitStatusExt;
         let run = |code: i32, stdout: &str| Run {
             wall: Duration::from_millis(5),
-            peak_rss: 0,
+            peak_rss: Peak::Exact(0),
             status: std::process::ExitStatus::from_raw(code << 8),
             stdout: stdout.to_owned(),
             stderr: String::new(),

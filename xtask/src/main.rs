@@ -18,7 +18,7 @@
 //!      checked.
 //!    - [`tasks::fuzz`]: `cargo xtask fuzz <target>`, coverage-guided fuzzing of the front end.
 //!    - [`tasks::bench`]: `cargo xtask bench`, the performance targets measured on generated
-//!      workloads ([`bench`]: the workloads, one measured run, the table).
+//!      workloads ([`mod@bench`]: the workloads, one measured run, the table).
 //!
 //! What the spec harness writes and xtask reads (environment variables, the tier prefixes of
 //! test names, the timing file, the ignore-reason listing) is defined once, for both, in the

@@ -266,24 +266,33 @@ struct Binaries {
 }
 
 fn build(options: &Options) -> Result<Binaries> {
-    let release: &[&str] = match options.profile {
-        Profile::Release => &["--release"],
-        Profile::Dev => &[],
-    };
-    let with = |args: &[&'static str]| [args, release].concat();
     println!("building `netsplit`, the bare runner and the spec harness");
-    Ok(Binaries {
-        netsplit: cargo::build_executable(
-            &with(&["build", "--bin", "netsplit"]),
-            "netsplit",
-            false,
-        )?,
-        baseline: cargo::build_executable(
-            &with(&["build", "--package", "netsplit-baseline"]),
-            "netsplit-baseline",
-            false,
-        )?,
-        specs: cargo::build_executable(&["test", "--test", "specs", "--no-run"], "specs", true)?,
+    let harness = ["test", "--test", "specs", "--no-run"];
+    Ok(match options.profile {
+        Profile::Release => Binaries {
+            netsplit: cargo::build_executable(
+                &["build", "--release", "--bin", "netsplit"],
+                "netsplit",
+                false,
+            )?,
+            baseline: cargo::build_executable(
+                &["build", "--release", "--package", "netsplit-baseline"],
+                "netsplit-baseline",
+                false,
+            )?,
+            specs: cargo::build_executable(&harness, "specs", true)?,
+        },
+        // The `netsplit` that the harness's build makes for the integration tests: a plain
+        // `cargo build` resolves features without the dev-dependencies and builds it again.
+        Profile::Dev => Binaries {
+            netsplit: cargo::build_executable(&harness, "netsplit", false)?,
+            baseline: cargo::build_executable(
+                &["build", "--package", "netsplit-baseline"],
+                "netsplit-baseline",
+                false,
+            )?,
+            specs: cargo::build_executable(&harness, "specs", true)?,
+        },
     })
 }
 

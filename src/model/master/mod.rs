@@ -49,6 +49,8 @@ mod reregistration;
 mod status_updates;
 mod unreachable;
 
+pub use observe::Books;
+
 /// What survives a master failover when the registry is the replicated log.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Registry {

@@ -232,3 +232,40 @@ fn more_random_schedules_keep_the_invariants_in_mesos_1_12() {
 fn yet_more_random_schedules_keep_the_invariants_in_mesos_1_12() {
     schedules("1.12", 12);
 }
+
+/// A schedule that once broke invariant 1: an agent removed by `removeSlave`, a
+/// failover, the agent back as an unknown agent (E2(c)), then restarted with an empty
+/// work directory behind a partition. The new agent must get an ID of its own, not
+/// the one the registry still files as unreachable.
+#[test]
+fn an_agent_restarted_empty_never_gets_the_id_of_one_readmitted_after_a_failover() {
+    use crate::model::{Awareness, Checkpointing, WorkDir};
+    let aware = FrameworkShape {
+        awareness: Awareness::PartitionAware,
+        checkpointing: Checkpointing::On,
+    };
+    let shape = Shape {
+        version: "1.12".parse().expect("a version"),
+        seed: 0,
+        agents: 1,
+        frameworks: [aware, aware],
+        registry_latency: Duration::ZERO,
+        rate_limited: RateLimited::No,
+    };
+    let ops = [
+        Op::ShutdownGracefully(0),
+        Op::Pass(Duration::from_millis(1)),
+        Op::Failover,
+        Op::Restart(0, WorkDir::Kept),
+        Op::Pass(Duration::from_millis(710)),
+        Op::Restart(0, WorkDir::Wiped),
+        Op::Partition(0),
+        Op::Pass(Duration::from_millis(88_142)),
+    ];
+    let outcome = run(&shape, &ops).outcome;
+    assert!(
+        outcome.is_ok(),
+        "{:?}",
+        outcome.err().map(|b| b.violation.what)
+    );
+}

@@ -21,8 +21,11 @@ pub(crate) const FAILOVER_TIMEOUT: Duration = Duration::from_hours(1);
 /// reregister timeouts of rules B3 and K3, 10 minutes; a rate-limited queue of three
 /// agents; the one-minute cap of the registration backoff).
 pub(crate) const SETTLE: Duration = Duration::from_hours(1);
-/// The registry write latency a shape may have (rule D4's window).
+/// The registry write latencies a shape may have besides none (rule D4's window): a
+/// slow write, and one slower than a ping interval, so that a health check can fail
+/// again while the write runs (rule A8).
 pub(crate) const SLOW_REGISTRY: Duration = Duration::from_secs(2);
+pub(crate) const SLOWER_REGISTRY: Duration = Duration::from_secs(20);
 /// The agent removal rate limit a shape may have (rule A7).
 pub(crate) const RATE_LIMIT: &str = "1/1mins";
 
@@ -164,7 +167,11 @@ pub(crate) fn shape(version: Version) -> impl Strategy<Value = Shape> {
         0..=i64::MAX as u64,
         1..=HOSTS.len(),
         [framework.clone(), framework],
-        prop_oneof![3 => Just(Duration::ZERO), 1 => Just(SLOW_REGISTRY)],
+        prop_oneof![
+            4 => Just(Duration::ZERO),
+            1 => Just(SLOW_REGISTRY),
+            1 => Just(SLOWER_REGISTRY)
+        ],
         prop_oneof![3 => Just(RateLimited::No), 1 => Just(RateLimited::Yes)],
     )
         .prop_map(

@@ -6,6 +6,7 @@
 use test_case::test_case;
 
 use super::super::schedule::{FrameworkShape, RateLimited, Shape};
+use super::inbox::aware_lost;
 use super::*;
 use crate::model::{Awareness, Books, Checkpointing, Duration, Instant};
 

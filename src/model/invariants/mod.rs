@@ -6,7 +6,7 @@
 //! connections, message drops, restarts, graceful shutdowns, master failovers,
 //! framework disconnects, resubscriptions and teardowns, launches, kills, task
 //! completions and failures, executor exits, reconciliations and mark-gone calls.
-//! The invariants of `check.rs` (listed with the Mesos rules they rest on in
+//! The invariants of `check/` (listed with the Mesos rules they rest on in
 //! `docs/invariants.md`) are checked after every event of the schedule; then the
 //! network heals, the cluster runs for an hour, and the settled cluster is checked.
 //! Every schedule runs twice and must give the same trace (determinism).

@@ -30,6 +30,17 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// [`edit_distance`] if it is at most `limit`. Strings whose lengths differ by more
+/// than `limit` are that far apart at least, and are not compared: a text of
+/// megabytes against short candidates costs a count of its chars, not a table.
+pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let (a_len, b_len) = (a.chars().count(), b.chars().count());
+    if a_len.abs_diff(b_len) > limit {
+        return None;
+    }
+    Some(edit_distance(a, b)).filter(|d| *d <= limit)
+}
+
 /// Up to `n` candidates nearest to `input`, nearest first, leaving out those so far
 /// away that suggesting them would be noise (more than half the input's length).
 pub fn closest<'a>(
@@ -41,8 +52,7 @@ pub fn closest<'a>(
     let mut scored: Vec<(usize, usize, &str)> = candidates
         .into_iter()
         .enumerate()
-        .map(|(i, c)| (edit_distance(input, c), i, c))
-        .filter(|(d, _, _)| *d <= limit)
+        .filter_map(|(i, c)| Some((edit_distance_within(input, c, limit)?, i, c)))
         .collect();
     scored.sort();
     scored.into_iter().take(n).map(|(_, _, c)| c).collect()
@@ -67,5 +77,13 @@ mod tests {
         let candidates = ["Scenario", "Examples", "Feature", "Background"];
         assert_eq!(closest("Exmples", candidates, 3), vec!["Examples"]);
         assert!(closest("zzzzzzzz", candidates, 3).is_empty());
+    }
+
+    #[test]
+    fn a_text_far_longer_than_the_candidates_is_not_compared_cell_by_cell() {
+        let long = "a".repeat(10 * 1024 * 1024);
+        assert_eq!(edit_distance_within(&long, "agent", 5), None);
+        assert_eq!(closest(&long, ["agent", "task"], 3), Vec::<&str>::new());
+        assert_eq!(edit_distance_within("Scenaro", "Scenario", 2), Some(1));
     }
 }

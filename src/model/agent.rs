@@ -198,6 +198,17 @@ impl Agent {
             .map(|(_, t)| t.state)
     }
 
+    /// Every task the agent holds, running or terminal, with its framework.
+    pub fn tasks(&self) -> impl Iterator<Item = (&FrameworkId, &TaskId, TaskState)> {
+        self.tasks.iter().map(|((f, t), task)| (f, t, task.state))
+    }
+
+    /// The updates the status-update manager holds until they are acknowledged,
+    /// oldest first in each task's stream (the head is the one sent and retried).
+    pub fn pending_updates(&self) -> impl Iterator<Item = &AgentUpdate> {
+        self.streams.values().flat_map(|s| s.pending.iter())
+    }
+
     // ----- Heartbeat fast-forward (used by the simulator) ---------------------
 
     /// Whether the agent is registered with nothing to do but answer pings, and how

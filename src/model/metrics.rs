@@ -48,6 +48,11 @@ impl Metrics {
         *self.counters.entry(key).or_default() += 1;
     }
 
+    /// One counter's value (zero if it never went up).
+    pub fn get(&self, name: &str) -> i64 {
+        self.counters.get(name).copied().unwrap_or(0)
+    }
+
     /// Every counter, zero included.
     pub fn snapshot(&self) -> BTreeMap<String, i64> {
         COUNTERS

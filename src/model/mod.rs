@@ -33,7 +33,7 @@ pub use cluster::{
     OperatorResponse, Received, ReconcileOn, RunningChange, WorkDir,
 };
 pub use flags::{AgentFlags, FlagError, MasterFlags, RateLimit, RegistryKind};
-pub use master::{AgentStatus, Master, TaskView};
+pub use master::{AgentStatus, Books, Master, TaskView};
 pub use message::{AgentId, FrameworkEvent, FrameworkInfo, Message, MessageKind, StatusUpdate};
 pub use network::Direction;
 pub use status::{Reason, Source, TaskState, UnknownName};
@@ -41,6 +41,6 @@ pub use trace::{Endpoint, Fact, TraceEntry, TraceEvent};
 pub use version::{ParseVersionError, Profile, Version};
 
 #[cfg(test)]
-mod invariants;
+pub(crate) mod invariants;
 #[cfg(test)]
 mod tests;

@@ -257,6 +257,15 @@ impl<W: World + 'static> Harness<W> {
         let env = std::env::var("NETSPLIT_SPECS").ok();
         let given = self.roots.as_ref().map(|r| r.join(":"));
         let roots = discover::roots(&self.package_dir, given.as_deref().or(env.as_deref()));
+        // A root listed twice, or inside another, is an error; its files run once.
+        let (roots, overlapping) = discover::distinct(roots);
+        for (root, why) in overlapping {
+            plan.push(problem(
+                discover::problem_name(&root.display),
+                ("", &root.display),
+                why,
+            ));
+        }
         let filter = match std::env::var("NETSPLIT_TAGS") {
             Ok(text) if !text.trim().is_empty() => match tags::parse_expr(&text) {
                 Ok(expr) => Some(expr),

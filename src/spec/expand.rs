@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::ast::{Examples, Feature, Row, ScenarioDef, Step, StepArgument, Tag};
 use super::diagnostic::{Diagnostic, Span};
+use super::limits::{MAX_EXPANDED_BYTES, MAX_EXPANDED_STEPS, MAX_NAME_CHARS, MAX_SCENARIOS};
 
 /// A runnable scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,13 +34,12 @@ pub struct Scenario {
 }
 
 /// Expands a feature into scenarios. The diagnostics report duplicate names.
-pub fn scenarios(feature: &Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
-    into_scenarios(feature.clone())
+/// [`scenarios`] of a feature that is not needed afterwards.
+pub fn into_scenarios(feature: Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
+    scenarios(&feature)
 }
 
-/// [`scenarios`] of a feature that is not needed afterwards: the titles, tags and
-/// steps of plain scenarios are moved into them rather than copied.
-pub fn into_scenarios(feature: Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
+pub fn scenarios(feature: &Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
     let mut out = Expansion::default();
     let feature_background = feature
         .background
@@ -50,10 +50,13 @@ pub fn into_scenarios(feature: Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
         tags: feature.tags.clone(),
         background: feature_background.to_vec(),
     };
-    for scenario in feature.scenarios {
+    for scenario in &feature.scenarios {
         out.scenario(scenario, &context);
     }
-    for rule in feature.rules {
+    for rule in &feature.rules {
+        if out.stopped.is_some() {
+            break;
+        }
         let rule_background = rule.background.as_ref().map_or(&[][..], |b| &b.steps[..]);
         let context = Context {
             rule: Some(rule.title.clone()),
@@ -64,11 +67,13 @@ pub fn into_scenarios(feature: Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
                 .cloned()
                 .collect(),
         };
-        for scenario in rule.scenarios {
+        for scenario in &rule.scenarios {
             out.scenario(scenario, &context);
         }
     }
-    let diagnostics = out.duplicates();
+    let mut diagnostics = out.duplicates();
+    diagnostics.append(&mut out.long_names);
+    diagnostics.extend(out.stopped);
     (out.scenarios, diagnostics)
 }
 
@@ -92,32 +97,106 @@ struct Expansion {
     scenarios: Vec<Scenario>,
     /// Where each scenario's name is written, and how long it is, for diagnostics.
     places: Vec<(Span, usize)>,
+    /// Steps and bytes of step text and cells expanded so far (see `limits`).
+    steps: usize,
+    bytes: usize,
+    /// Set when a limit stopped the expansion: nothing more is expanded.
+    stopped: Option<Diagnostic>,
+    long_names: Vec<Diagnostic>,
+}
+
+/// What expanding a scenario costs: its steps, and the bytes of their texts, table
+/// cells and doc strings (after substitution, for an outline's example).
+fn cost<'s>(steps: impl Iterator<Item = &'s Step>, values: &[(String, String)]) -> (usize, usize) {
+    let mut count = 0;
+    let mut bytes = 0usize;
+    for step in steps {
+        count += 1;
+        bytes = bytes.saturating_add(substituted_len(&step.text, values));
+        match &step.argument {
+            Some(StepArgument::Table(table)) => {
+                for cell in table.rows.iter().flat_map(|r| &r.cells) {
+                    bytes = bytes.saturating_add(substituted_len(&cell.value, values));
+                }
+            }
+            Some(StepArgument::DocString(doc)) => {
+                bytes = bytes.saturating_add(substituted_len(&doc.content, values));
+            }
+            None => {}
+        }
+    }
+    (count, bytes)
 }
 
 impl Expansion {
-    fn scenario(&mut self, def: ScenarioDef, context: &Context) {
+    /// Whether one more scenario of `steps` steps and `bytes` bytes fits the limits;
+    /// if not, the expansion stops with a diagnostic at `place`.
+    fn afford(&mut self, steps: usize, bytes: usize, place: (Span, usize)) -> bool {
+        if self.stopped.is_some() {
+            return false;
+        }
+        let over = if self.scenarios.len() >= MAX_SCENARIOS {
+            Some(format!("more than {MAX_SCENARIOS} scenarios"))
+        } else if self.steps + steps > MAX_EXPANDED_STEPS {
+            Some(format!(
+                "more than {MAX_EXPANDED_STEPS} steps, counting background steps once per scenario and outline steps once per example"
+            ))
+        } else if self.bytes.saturating_add(bytes) > MAX_EXPANDED_BYTES {
+            Some(format!(
+                "more than {} MiB of step text, with outline values substituted",
+                MAX_EXPANDED_BYTES / 1024 / 1024
+            ))
+        } else {
+            None
+        };
+        let Some(over) = over else {
+            self.steps += steps;
+            self.bytes += bytes;
+            return true;
+        };
+        self.stopped = Some(
+            Diagnostic::new(
+                place.0,
+                place.1,
+                format!("the file expands to {over}"),
+                "the limit is reached here",
+            )
+            .with_help(
+                "split the file, or use fewer examples; scenarios past this one are not expanded",
+            ),
+        );
+        false
+    }
+
+    fn scenario(&mut self, def: &ScenarioDef, context: &Context) {
+        if self.stopped.is_some() {
+            return;
+        }
         if !def.is_outline {
+            let (steps, bytes) = cost(context.background.iter().chain(&def.steps), &[]);
             let place = (def.title_span, def.title.chars().count());
+            if !self.afford(steps, bytes, place) {
+                return;
+            }
             self.push(
                 Scenario {
-                    name: def.title,
+                    name: def.title.clone(),
                     rule: context.rule.clone(),
-                    tags: context.tags.iter().cloned().chain(def.tags).collect(),
+                    tags: context.tags.iter().chain(&def.tags).cloned().collect(),
                     steps: context
                         .background
                         .iter()
+                        .chain(&def.steps)
                         .cloned()
-                        .chain(def.steps)
                         .collect(),
                     background_steps: context.background.len(),
                     span: def.span,
                     outline_row: None,
                 },
-                place,
+                (def.title_span, def.title.chars().count()),
             );
             return;
         }
-        let def = &def;
         // Name every row first: whether a row needs the bracketed suffix depends on
         // the names of all the others.
         let rows: Vec<OutlineRow<'_>> = def
@@ -140,15 +219,32 @@ impl Expansion {
                     })
             })
             .collect();
+        // A title is checked before it is built: values can make it huge.
         let titles: Vec<String> = rows
             .iter()
-            .map(|row| substitute(&def.title, &row.values))
+            .map(|row| {
+                let place = (
+                    row.row.span,
+                    usize::try_from(row.row.len).unwrap_or(usize::MAX),
+                );
+                if substituted_len(&def.title, &row.values) > MAX_NAME_CHARS * 4 {
+                    self.long_name(place, None);
+                    return def.title.clone();
+                }
+                let title = substitute(&def.title, &row.values);
+                let chars = title.chars().count();
+                if chars > MAX_NAME_CHARS {
+                    self.long_name(place, Some(chars));
+                }
+                title
+            })
             .collect();
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for title in &titles {
             *counts.entry(title.as_str()).or_default() += 1;
         }
         let templated = !placeholders(&def.title).is_empty();
+        let background = cost(context.background.iter(), &[]);
         for (
             OutlineRow {
                 examples,
@@ -166,6 +262,15 @@ impl Expansion {
                 let pairs: Vec<String> = values.iter().map(|(c, v)| format!("{c}={v}")).collect();
                 format!("{title} [{label} {n}: {}]", pairs.join(", "))
             };
+            let place = (row.span, usize::try_from(row.len).unwrap_or(usize::MAX));
+            let (own, bytes) = cost(def.steps.iter(), values);
+            if !self.afford(
+                background.0 + own,
+                bytes.saturating_add(background.1),
+                place,
+            ) {
+                return;
+            }
             let steps = def.steps.iter().map(|step| substitute_step(step, values));
             self.push(
                 Scenario {
@@ -186,6 +291,23 @@ impl Expansion {
                 (row.span, usize::try_from(row.len).unwrap_or(usize::MAX)),
             );
         }
+    }
+
+    /// An example whose name, with its values, is longer than [`MAX_NAME_CHARS`].
+    fn long_name(&mut self, place: (Span, usize), chars: Option<usize>) {
+        let length = match chars {
+            Some(chars) => format!("{chars} characters"),
+            None => "far more characters".to_string(),
+        };
+        self.long_names.push(
+            Diagnostic::new(
+                place.0,
+                place.1,
+                format!("this example's scenario name has {length}, more than {MAX_NAME_CHARS}"),
+                "the outline's title with these values",
+            )
+            .with_help("names become test names: use shorter values in the title's placeholders, or fewer of them"),
+        );
     }
 
     fn push(&mut self, scenario: Scenario, place: (Span, usize)) {
@@ -280,6 +402,21 @@ fn scan(text: &str) -> Vec<(usize, usize, &str)> {
         }
     }
     found
+}
+
+/// The length in bytes of [`substitute`]`(text, values)`, without building it.
+fn substituted_len(text: &str, values: &[(String, String)]) -> usize {
+    if values.is_empty() {
+        return text.len();
+    }
+    scan(text)
+        .into_iter()
+        .fold(text.len(), |len, (_, _, name)| {
+            match values.iter().find(|(column, _)| column == name) {
+                Some((_, value)) => (len - (name.len() + 2)).saturating_add(value.len()),
+                None => len,
+            }
+        })
 }
 
 /// Replaces each `<column>` in `text` by the row's value. Other `<...>` stay, and a

@@ -18,6 +18,7 @@ mod check;
 mod diagnostic;
 mod expand;
 mod lexer;
+pub mod limits;
 mod parser;
 
 pub use ast::{

@@ -20,14 +20,28 @@ use super::ast::{
 use super::check;
 use super::diagnostic::{Diagnostic, Span, to_u32};
 use super::lexer::{self, Block, Line, Misspelling, Problem, Token};
+use super::limits::{MAX_LINE_BYTES, MAX_NAME_CHARS, MAX_STEPS, MAX_TABLE_ROWS};
 
 /// Parses a spec file. Accepts a leading byte-order mark and LF or CRLF line endings.
 pub fn parse(source: &str) -> ParsedFile {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut long_lines = Vec::new();
     let lines = source
         .split('\n')
         .enumerate()
-        .map(|(i, raw)| Line::new(i, raw.strip_suffix('\r').unwrap_or(raw)))
+        .map(|(i, raw)| {
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            if raw.len() <= MAX_LINE_BYTES {
+                return Line::new(i, raw);
+            }
+            // Read as cut at the limit, so that nothing downstream meets the rest.
+            long_lines.push((i, raw.len()));
+            let mut end = MAX_LINE_BYTES;
+            while !raw.is_char_boundary(end) {
+                end -= 1;
+            }
+            Line::new(i, &raw[..end])
+        })
         .collect();
     let mut parser = Parser {
         lines,
@@ -42,7 +56,19 @@ pub fn parse(source: &str) -> ParsedFile {
         background: None,
         reported_orphan_step: false,
         reported_preamble: false,
+        rows: 0,
+        steps: 0,
     };
+    for (i, len) in long_lines {
+        parser
+            .error(
+                Span::new(to_u32(i + 1), 1),
+                1,
+                format!("line is {len} bytes long, more than {MAX_LINE_BYTES}"),
+                "line too long",
+            )
+            .help("a line holds one keyword, step, tag line or table row: split the text, or check that this is a spec file");
+    }
     while let Some(&line) = parser.lines.get(parser.pos) {
         parser.pos += 1;
         parser.line(line, line.token());
@@ -86,6 +112,9 @@ struct Parser<'a> {
     reported_orphan_step: bool,
     /// Text before `Feature:` is reported once.
     reported_preamble: bool,
+    /// Table rows and steps read so far (see `limits`).
+    rows: usize,
+    steps: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -123,8 +152,8 @@ impl<'a> Parser<'a> {
                 block: Block::Feature,
                 keyword_len,
                 title,
-                ..
-            } => self.feature_line(line, keyword_len, title),
+                title_offset,
+            } => self.feature_line(line, keyword_len, title, title_offset),
             _ if self.section == Section::Preamble => {
                 // A scenario, step or table before any `Feature:`: report it once, then
                 // read the rest as if the `Feature:` line had been there.
@@ -390,7 +419,28 @@ impl<'a> Parser<'a> {
         self.section = Section::FeatureHead;
     }
 
-    fn feature_line(&mut self, line: Line<'a>, keyword_len: usize, title: &str) {
+    /// A title longer than [`MAX_NAME_CHARS`] is an error: it names tests.
+    fn check_title(&mut self, line: Line<'a>, title: &str, title_offset: usize) {
+        let chars = title.chars().count();
+        if chars > MAX_NAME_CHARS {
+            self.error(
+                Span::new(line.number, line.column(title_offset)),
+                chars,
+                format!("title is {chars} characters long, more than {MAX_NAME_CHARS}"),
+                "title too long",
+            )
+            .help("a title names a test: state the behaviour in a sentence, and put details in steps or a description");
+        }
+    }
+
+    fn feature_line(
+        &mut self,
+        line: Line<'a>,
+        keyword_len: usize,
+        title: &str,
+        title_offset: usize,
+    ) {
+        self.check_title(line, title, title_offset);
         let tags = mem::take(&mut self.tags);
         if self.feature.is_some() {
             self.error(
@@ -431,6 +481,7 @@ impl<'a> Parser<'a> {
         let tags = mem::take(&mut self.tags);
         let keyword: String = line.text.chars().take(keyword_len).collect();
         let title_span = Span::new(line.number, line.column(title_offset));
+        self.check_title(line, title, title_offset);
         if matches!(block, Block::Rule | Block::Scenario | Block::Outline) && title.is_empty() {
             self.error(
                 start(line),
@@ -743,6 +794,19 @@ impl<'a> Parser<'a> {
             .help("a step is a keyword followed by a sentence, such as `Given a client \"c1\"`");
         }
         let argument = self.step_argument();
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            if self.steps == MAX_STEPS + 1 {
+                self.error(
+                    span,
+                    keyword_len,
+                    format!("more than {MAX_STEPS} steps in one file"),
+                    "one step too many",
+                )
+                .help("split the file; steps past this one are not read");
+            }
+            return;
+        }
         let in_rule = self.in_rule;
         let steps = match self.section {
             Section::Background => self.feature.as_mut().and_then(|f| {
@@ -843,6 +907,19 @@ impl<'a> Parser<'a> {
                 break;
             }
             self.pos = next + 1;
+            self.rows += 1;
+            if self.rows > MAX_TABLE_ROWS {
+                if self.rows == MAX_TABLE_ROWS + 1 {
+                    self.error(
+                        start(line),
+                        line.len(),
+                        format!("more than {MAX_TABLE_ROWS} table rows in one file"),
+                        "one row too many",
+                    )
+                    .help("split the table or the file; rows past this one are not read");
+                }
+                continue;
+            }
             rows.push(self.row(line));
         }
         if let Some((first, rest)) = rows.split_first() {

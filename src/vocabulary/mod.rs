@@ -51,6 +51,8 @@ pub fn registry() -> Registry<MesosWorld> {
 }
 
 #[cfg(test)]
+mod schedules;
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::steps::{Attached, StepKind, Table, World};

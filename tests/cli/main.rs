@@ -21,6 +21,8 @@
 //! `cargo test --test cli -- --ignored`.
 
 mod commands;
+mod determinism;
+mod hostile;
 mod malformed;
 mod report;
 mod selection;

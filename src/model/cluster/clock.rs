@@ -64,8 +64,10 @@ impl Cluster {
         .min()
     }
 
-    /// Processes one event due before (or at, with `inclusive`) `limit`.
-    fn step(&mut self, limit: Instant, inclusive: bool) -> bool {
+    /// Processes one event due before (or at, with `inclusive`) `limit`; `false`
+    /// when none is due. `advance_to` is this in a loop; the model's invariant tests
+    /// call it directly to look at the cluster after every event.
+    pub(crate) fn step(&mut self, limit: Instant, inclusive: bool) -> bool {
         if self.runaway.is_some() {
             return false;
         }

@@ -51,6 +51,8 @@ mod status_updates;
 mod task_cache;
 mod unreachable;
 
+pub use observe::Books;
+
 /// What survives a master failover when the registry is the replicated log.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Registry {

@@ -7,12 +7,61 @@
 use std::collections::BTreeMap;
 
 use super::{AgentStatus, Master, Registry, TaskView, Timer, state_metric_name};
-use crate::model::message::AgentId;
+use crate::model::message::{AgentId, FrameworkId, TaskId};
 use crate::model::status::TaskState;
 use crate::time::Instant;
 
+/// Every record the master keeps of tasks, as a snapshot: what the model's
+/// invariant tests balance against the agents and the trace. Each list is in the
+/// master's own (stable) order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Books {
+    /// The task table of each registered agent: (agent, framework, task, state).
+    pub on_agents: Vec<(AgentId, FrameworkId, TaskId, TaskState)>,
+    /// Each framework's active tasks with the agent it files them under.
+    pub active: Vec<(FrameworkId, TaskId, AgentId)>,
+    /// Each framework's unreachable tasks (rule D8) with their agent and state.
+    pub unreachable: Vec<(FrameworkId, TaskId, AgentId, TaskState)>,
+    /// Completed tasks, of current frameworks and of removed ones (rule L3).
+    pub completed: Vec<(FrameworkId, TaskId, TaskState)>,
+    /// Agents recovered from the registry that have not reregistered (rule K1).
+    pub recovered: Vec<AgentId>,
+}
+
 impl Master {
     // ----- Observation ---------------------------------------------------------
+
+    /// Every record the master keeps of tasks (see [`Books`]).
+    pub fn books(&self) -> Books {
+        let mut books = Books::default();
+        for (id, agent) in &self.agents {
+            for ((framework, task), t) in &agent.tasks {
+                books
+                    .on_agents
+                    .push((id.clone(), framework.clone(), task.clone(), t.state));
+            }
+        }
+        for (id, f) in &self.frameworks {
+            for (task, agent) in &f.tasks {
+                books.active.push((id.clone(), task.clone(), agent.clone()));
+            }
+            for u in f.unreachable_tasks.values() {
+                books
+                    .unreachable
+                    .push((id.clone(), u.task.clone(), u.agent.clone(), u.state));
+            }
+            for (task, state) in f.completed_tasks.iter() {
+                books.completed.push((id.clone(), task.clone(), *state));
+            }
+        }
+        for f in &self.completed_frameworks {
+            for (task, state) in f.tasks.iter() {
+                books.completed.push((f.id.clone(), task.clone(), *state));
+            }
+        }
+        books.recovered = self.recovered.iter().cloned().collect();
+        books
+    }
 
     pub fn metrics(&self) -> BTreeMap<String, i64> {
         let mut all = self.metrics.snapshot();
@@ -61,6 +110,12 @@ impl Master {
             self.frameworks.values().filter(|f| !f.connected).count(),
         );
         all
+    }
+
+    /// One counter of [`crate::model::metrics::COUNTERS`], without building the
+    /// snapshot of [`Master::metrics`].
+    pub fn counter(&self, name: &str) -> i64 {
+        self.metrics.get(name)
     }
 
     /// The latest status of the agent ID, from the master's point of view.

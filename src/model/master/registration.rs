@@ -57,6 +57,17 @@ impl Master {
         next
     }
 
+    /// Records an agent ID the master admits without having made it (an agent it
+    /// did not know reregistering, rule E2(c)), so that no later registration on
+    /// the host is given the same ID. Mesos's IDs are `<master ID>-S<n>`
+    /// (`Master::newSlaveId`, master.cpp:12020) and each leading master's ID is a new
+    /// random UUID (master.cpp:347), so an ID is never handed out twice, whatever the
+    /// registry remembers.
+    pub(super) fn seen_incarnation(&mut self, agent: &AgentId) {
+        let seen = self.incarnations.entry(agent.host.clone()).or_default();
+        *seen = (*seen).max(agent.incarnation);
+    }
+
     /// Rule A1/A2: a new observer pings at once and then every `agent_ping_timeout`.
     pub(super) fn add_agent(
         &mut self,

@@ -136,6 +136,7 @@ impl Master {
         frameworks: Vec<FrameworkInfo>,
     ) {
         self.reregistering.remove(&agent);
+        self.seen_incarnation(&agent);
         let was_unreachable = self.registry.unreachable_time(&agent).is_some();
         let same_master = self.removed.contains(&agent);
         self.registry.unreachable.retain(|(a, _)| *a != agent);

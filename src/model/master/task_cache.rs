@@ -67,6 +67,11 @@ impl<T> TaskCache<T> {
         self.entries.values().map(|(_, value)| value)
     }
 
+    /// The entries, oldest first.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&TaskId, &T)> {
+        self.entries.values().map(|(task, value)| (task, value))
+    }
+
     /// Empties the cache, returning its entries oldest first.
     pub(super) fn take(&mut self) -> impl Iterator<Item = (TaskId, T)> + use<T> {
         self.index.clear();

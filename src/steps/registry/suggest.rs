@@ -8,7 +8,7 @@
 
 use super::{Registry, StepKind};
 use crate::steps::params::ParamTypes;
-use crate::suggest::edit_distance;
+use crate::suggest::edit_distance_within;
 
 impl<W> Registry<W> {
     /// Up to three known steps nearest to `text`, by edit distance to their examples
@@ -21,12 +21,13 @@ impl<W> Registry<W> {
             .defs
             .iter()
             .enumerate()
-            .map(|(i, def)| {
-                let example = edit_distance(&step, &format!("{} {}", def.kind, def.example));
-                let pattern = edit_distance(&inferred, &format!("{} {}", def.kind, def.pattern));
-                (example.min(pattern), i)
+            .filter_map(|(i, def)| {
+                let example = format!("{} {}", def.kind, def.example);
+                let pattern = format!("{} {}", def.kind, def.pattern);
+                let example = edit_distance_within(&step, &example, limit);
+                let pattern = edit_distance_within(&inferred, &pattern, limit);
+                Some((example.into_iter().chain(pattern).min()?, i))
             })
-            .filter(|(distance, _)| *distance <= limit)
             .collect();
         scored.sort();
         scored

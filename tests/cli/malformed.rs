@@ -206,8 +206,8 @@ fn a_broken_file_fails_alone_and_every_other_file_still_runs() {
     assert_eq!(
         run.tests_with("ok"),
         [
-            "[unit] good::Agent stays registered",
-            "[unit] good::Agent is marked unreachable"
+            "[unit] good::Agent is marked unreachable",
+            "[unit] good::Agent stays registered"
         ]
     );
     assert!(

@@ -75,8 +75,8 @@ fn a_name_filter_runs_the_scenarios_whose_names_contain_it_and_skip_leaves_some_
     assert_eq!(
         run.tests_with("ok"),
         [
-            format!("[unit] agents::{spark}"),
-            format!("[integration] agents::{spark}")
+            format!("[integration] agents::{spark}"),
+            format!("[unit] agents::{spark}")
         ]
     );
     assert_eq!(run.tests().len(), 2, "{}", run.describe());
@@ -110,7 +110,7 @@ fn a_name_filter_runs_the_scenarios_whose_names_contain_it_and_skip_leaves_some_
 fn ignored_scenarios_run_only_when_asked() {
     let only = run_specs("report", &["--test-threads", "1", "--ignored"], &[]);
     only.assert_exit(0);
-    assert_eq!(only.tests_with("ok"), [RATE_LIMITED, NO_REASON]);
+    assert_eq!(only.tests_with("ok"), [NO_REASON, RATE_LIMITED]);
     assert_eq!(only.tests().len(), 2, "{}", only.describe());
     let all = run_specs("report", &["--test-threads", "1", "--include-ignored"], &[]);
     all.assert_exit(101);

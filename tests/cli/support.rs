@@ -184,13 +184,17 @@ impl Run {
             .collect()
     }
 
-    /// The names of the tests that ran with this outcome (`ok`, `FAILED`, `ignored`).
+    /// The names of the tests that ran with this outcome (`ok`, `FAILED`, `ignored`),
+    /// in name order: trials on several threads print as they finish.
     pub fn tests_with(&self, outcome: &str) -> Vec<String> {
-        self.tests()
+        let mut names: Vec<String> = self
+            .tests()
             .into_iter()
             .filter(|(_, o)| o == outcome)
             .map(|(name, _)| name)
-            .collect()
+            .collect();
+        names.sort();
+        names
     }
 
     /// libtest's `test result: ...` line, without the time it took.

@@ -5,7 +5,6 @@
 //! thread and prints scenarios per second. The product's target is 10,000 scenarios
 //! in about a second on a 2-core machine under `cargo test`, which runs on every core.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use netsplit::runner::execute::{self, Prepared};
@@ -52,17 +51,17 @@ fn main() {
     let (scenarios, diagnostics) = spec::load(SCENARIOS);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     let registry = netsplit::vocabulary::registry();
-    let file = Arc::new(("bench.feature".to_string(), SCENARIOS.to_string()));
     let setup = started.elapsed();
     let started = Instant::now();
     let mut events = 0;
     for i in 0..n {
         let scenario = &scenarios[i % scenarios.len()];
         let prepared = Prepared {
-            name: scenario.name.clone(),
+            name: &scenario.name,
             tier: "unit",
-            scenario: scenario.clone(),
-            file: Arc::clone(&file),
+            scenario,
+            path: "bench.feature",
+            source: SCENARIOS,
         };
         if let Err(failure) = execute::run(&registry, &prepared, "", false) {
             panic!("{}", failure.message);

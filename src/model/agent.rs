@@ -13,7 +13,7 @@ use super::message::{
 };
 use super::rng::Rng;
 use super::status::{Reason, Source, TaskState};
-use super::timer::Timers;
+use super::timer::{TimerKey, Timers};
 use super::trace::Fact;
 use super::version::Version;
 use crate::time::{Duration, Instant};
@@ -115,6 +115,9 @@ pub struct Agent {
     frameworks: BTreeMap<FrameworkId, FrameworkInfo>,
     tasks: BTreeMap<(FrameworkId, TaskId), AgentTask>,
     streams: BTreeMap<(FrameworkId, TaskId), Stream>,
+    /// The retry timer last armed for each stream, to disarm it without a search
+    /// (it may have fired or been cleared since: disarming it then does nothing).
+    retry_timers: BTreeMap<(FrameworkId, TaskId), TimerKey>,
     /// Rule C3.2: the status update managers are paused while disconnected.
     paused: bool,
     rng: Rng,
@@ -138,6 +141,7 @@ impl Agent {
             frameworks: BTreeMap::new(),
             tasks: BTreeMap::new(),
             streams: BTreeMap::new(),
+            retry_timers: BTreeMap::new(),
             paused: true,
             rng: Rng::new(seed),
             timers: Timers::default(),
@@ -174,6 +178,17 @@ impl Agent {
             .filter(|(_, t)| !t.state.is_terminal())
             .map(|((_, task), _)| task)
             .collect()
+    }
+
+    /// Whether the agent's process is alive and runs the framework's task (in any
+    /// state that is not terminal): what is true on the machine, whatever the
+    /// master thinks.
+    pub fn runs_task(&self, framework: &str, task: &str) -> bool {
+        self.is_alive()
+            && self
+                .tasks
+                .get(&(framework.to_string(), task.to_string()))
+                .is_some_and(|t| !t.state.is_terminal())
     }
 
     pub fn task_state(&self, task: &str) -> Option<TaskState> {
@@ -276,6 +291,7 @@ impl Agent {
             AgentInput::HostDied => {
                 self.state = AgentState::HostDead;
                 self.timers.clear();
+                self.retry_timers.clear();
                 self.push_fact(Fact::AgentHostDied {
                     host: self.host.clone(),
                 });
@@ -546,6 +562,7 @@ impl Agent {
         self.streams.clear();
         self.frameworks.clear();
         self.timers.clear();
+        self.retry_timers.clear();
         self.state = AgentState::Terminated;
         if !graceful && !self.version.agent_keeps_id_after_shutdown() {
             self.id = None;
@@ -591,6 +608,7 @@ impl Agent {
             self.outputs.push_back(AgentOutput::ProcessExited);
         }
         self.timers.clear();
+        self.retry_timers.clear();
         if wipe {
             self.id = None;
             self.tasks.clear();
@@ -708,13 +726,14 @@ impl Agent {
         let at = self.now + stream.interval;
         let generation = stream.generation;
         self.cancel_retry(key);
-        self.timers.schedule(
+        let armed = self.timers.schedule_keyed(
             at,
             Timer::StatusUpdateRetry {
                 key: key.clone(),
                 generation,
             },
         );
+        self.retry_timers.insert(key.clone(), armed);
         self.send(Message::StatusUpdate(update));
     }
 
@@ -722,8 +741,11 @@ impl Agent {
     /// again now, rather than let it fire for nothing: a quiet cluster then has no
     /// event but its heartbeats, which the simulator applies in bulk.
     fn cancel_retry(&mut self, key: &(FrameworkId, TaskId)) {
-        self.timers
-            .retain(|t| !matches!(t, Timer::StatusUpdateRetry { key: k, .. } if k == key));
+        // A stream has at most one retry timer armed (every arming disarms the one
+        // before), and it is the one recorded here.
+        if let Some(armed) = self.retry_timers.remove(key) {
+            self.timers.cancel(armed);
+        }
     }
 
     fn retry_update(&mut self, key: (FrameworkId, TaskId), generation: u64) {

@@ -19,6 +19,7 @@ pub mod master;
 pub mod message;
 pub mod metrics;
 pub mod network;
+pub mod policy;
 pub mod rng;
 pub mod status;
 pub mod timer;
@@ -29,7 +30,7 @@ pub use crate::time::{Duration, Instant, ParseDurationError};
 pub use agent::{Agent, AgentState};
 pub use cluster::{
     Awareness, Checkpointing, Cluster, ClusterBuilder, ClusterError, Drops, FastForward,
-    OperatorResponse, Received, ReconcileOn, WorkDir,
+    OperatorResponse, Received, ReconcileOn, RunningChange, WorkDir,
 };
 pub use flags::{AgentFlags, FlagError, MasterFlags, RateLimit, RegistryKind};
 pub use master::{AgentStatus, Books, Master, TaskView};

@@ -263,6 +263,11 @@ pub enum TraceEvent {
     Agent(Fact),
     /// Something the network or the world did (a cut, a heal, a failover).
     World(String),
+    /// What a framework's scheduler did on its own, following its policies.
+    Scheduler {
+        framework: FrameworkId,
+        what: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -292,6 +297,7 @@ impl fmt::Display for TraceEntry {
             TraceEvent::Master(fact) => write!(f, "{at} master  {fact}"),
             TraceEvent::Agent(fact) => write!(f, "{at} agent   {fact}"),
             TraceEvent::World(text) => write!(f, "{at} world   {text}"),
+            TraceEvent::Scheduler { framework, what } => write!(f, "{at} {framework:<7} {what}"),
         }
     }
 }

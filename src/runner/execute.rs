@@ -13,14 +13,18 @@ use crate::spec::{Diagnostic, Scenario, Step, StepArgument, StepKind as SpecKind
 use crate::steps::registry::{Attached, LookupError, Registry, StepError, StepKind, Table};
 use crate::steps::world::World;
 
-/// A scenario ready to run.
-#[derive(Clone, Debug)]
-pub struct Prepared {
-    pub name: String,
+/// A scenario ready to run, borrowed from the spec file it was parsed from: the
+/// harness parses each file once and its trials share it.
+#[derive(Clone, Copy, Debug)]
+pub struct Prepared<'a> {
+    /// The test name (what `--exact` takes to rerun it).
+    pub name: &'a str,
     pub tier: &'static str,
-    pub scenario: Scenario,
-    /// The spec file's path as shown, and its text (for rendering step errors).
-    pub file: std::sync::Arc<(String, String)>,
+    pub scenario: &'a Scenario,
+    /// The spec file's path as shown.
+    pub path: &'a str,
+    /// The spec file's text, for rendering step errors.
+    pub source: &'a str,
 }
 
 /// How a scenario failed.
@@ -37,14 +41,19 @@ fn kind_of(step: &Step) -> StepKind {
     }
 }
 
-/// Runs the scenario on a fresh world.
+/// Runs the scenario on a fresh world. A failure message ends with `rerun` followed
+/// by `-- --exact NAME`, the command that reruns only this scenario.
 pub fn run<W: World>(
     registry: &Registry<W>,
-    prepared: &Prepared,
+    prepared: &Prepared<'_>,
     rerun: &str,
     color: bool,
 ) -> Result<(), Failure> {
-    let (path, source) = &*prepared.file;
+    let (path, source) = (prepared.path, prepared.source);
+    let rerun = Rerun {
+        command: rerun,
+        name: prepared.name,
+    };
     // Every step is matched before any runs: a typo in the last step fails at once,
     // with every unknown step of the scenario listed.
     let mut found = Vec::new();
@@ -129,7 +138,25 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-fn header(prepared: &Prepared, path: &str) -> String {
+/// The command that reruns one scenario, written out only in a failure message.
+#[derive(Clone, Copy)]
+struct Rerun<'a> {
+    command: &'a str,
+    name: &'a str,
+}
+
+impl std::fmt::Display for Rerun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} -- --exact {}", self.command, shell_quote(self.name))
+    }
+}
+
+/// `text` quoted for a POSIX shell.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+fn header(prepared: &Prepared<'_>, path: &str) -> String {
     format!(
         "scenario: {}\n      at: {path}:{}",
         prepared.scenario.name, prepared.scenario.span.line
@@ -173,12 +200,12 @@ fn render_lookup(
 }
 
 fn failure_message<W: World>(
-    prepared: &Prepared,
+    prepared: &Prepared<'_>,
     path: &str,
     step: &Step,
     error: &StepError,
     world: &W,
-    rerun: &str,
+    rerun: Rerun<'_>,
     color: bool,
 ) -> String {
     let mut out = header(prepared, path);

@@ -34,6 +34,11 @@ pub struct Scenario {
 }
 
 /// Expands a feature into scenarios. The diagnostics report duplicate names.
+/// [`scenarios`] of a feature that is not needed afterwards.
+pub fn into_scenarios(feature: Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
+    scenarios(&feature)
+}
+
 pub fn scenarios(feature: &Feature) -> (Vec<Scenario>, Vec<Diagnostic>) {
     let mut out = Expansion::default();
     let feature_background = feature

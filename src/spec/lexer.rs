@@ -59,17 +59,21 @@ pub(super) struct Line<'a> {
     pub text: &'a str,
     /// Leading whitespace, in chars: the 0-based column of `text`.
     pub indent: usize,
+    /// What the line is, classified once.
+    token: Token<'a>,
 }
 
 impl<'a> Line<'a> {
     pub(super) fn new(number: usize, raw: &'a str) -> Line<'a> {
         let start = raw.trim_start();
         let indent = raw[..raw.len() - start.len()].chars().count();
+        let text = start.trim_end();
         Line {
             number: super::diagnostic::to_u32(number + 1),
             raw,
-            text: start.trim_end(),
+            text,
             indent,
+            token: classify(text),
         }
     }
 
@@ -83,7 +87,7 @@ impl<'a> Line<'a> {
     }
 
     pub(super) fn token(&self) -> Token<'a> {
-        classify(self.text)
+        self.token
     }
 }
 
@@ -131,27 +135,31 @@ impl Token<'_> {
 }
 
 fn classify(text: &str) -> Token<'_> {
-    if text.is_empty() {
+    let Some(&first) = text.as_bytes().first() else {
         return Token::Empty;
-    }
-    if text.starts_with('#') {
-        return Token::Comment;
-    }
-    if text.starts_with('@') {
-        return Token::Tags;
-    }
-    if text.starts_with('|') {
-        return Token::Row;
-    }
-    for fence in ["\"\"\"", "```"] {
-        if let Some(rest) = text.strip_prefix(fence) {
-            return Token::Fence {
-                fence,
-                media_type: rest.trim(),
-            };
+    };
+    match first {
+        b'#' => return Token::Comment,
+        b'@' => return Token::Tags,
+        b'|' => return Token::Row,
+        b'"' | b'`' => {
+            for fence in ["\"\"\"", "```"] {
+                if let Some(rest) = text.strip_prefix(fence) {
+                    return Token::Fence {
+                        fence,
+                        media_type: rest.trim(),
+                    };
+                }
+            }
         }
+        _ => {}
     }
+    // Only the spellings that start with the line's first byte can match: most
+    // lines are steps, and this spares them a comparison with every block keyword.
     for (spelling, block) in BLOCKS {
+        if spelling.as_bytes()[0] != first {
+            continue;
+        }
         if let Some(rest) = text
             .strip_prefix(spelling)
             .and_then(|r| r.strip_prefix(':'))
@@ -166,6 +174,9 @@ fn classify(text: &str) -> Token<'_> {
         }
     }
     for (spelling, keyword) in STEPS {
+        if spelling.as_bytes()[0] != first {
+            continue;
+        }
         if let Some(rest) = text.strip_prefix(spelling) {
             if rest.is_empty() || rest.starts_with(char::is_whitespace) {
                 return step_token(keyword, spelling.chars().count(), rest, text);

@@ -50,17 +50,18 @@ pub struct Loaded {
 pub fn load_file(source: &str) -> Loaded {
     let parsed = parse(source);
     let mut diagnostics = parsed.diagnostics;
-    let scenarios = match &parsed.feature {
-        Some(feature) => {
-            let (scenarios, more) = scenarios(feature);
+    let (title, scenarios) = match parsed.feature {
+        Some(mut feature) => {
+            let title = std::mem::take(&mut feature.title);
+            let (scenarios, more) = expand::into_scenarios(feature);
             diagnostics.extend(more);
-            scenarios
+            (Some(title), scenarios)
         }
-        None => Vec::new(),
+        None => (None, Vec::new()),
     };
     diagnostics.sort_by_key(|d| d.span);
     Loaded {
-        title: parsed.feature.map(|f| f.title),
+        title,
         scenarios,
         diagnostics,
     }

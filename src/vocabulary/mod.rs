@@ -13,6 +13,7 @@
 
 mod given;
 mod placeholders;
+mod policy;
 mod then;
 mod updates;
 mod when;
@@ -36,7 +37,7 @@ pub fn registry() -> Registry<MesosWorld> {
     for placeholder in placeholders::all() {
         builder = builder.parameter(placeholder);
     }
-    let builder = then::steps(when::steps(given::steps(builder)));
+    let builder = then::steps(when::steps(policy::steps(given::steps(builder))));
     match builder.build() {
         Ok(registry) => registry,
         Err(errors) => {

@@ -92,12 +92,9 @@ mod tests {
 
     fn parse(ty: &str, text: &str) -> Result<String, String> {
         let registry = registry();
+        let step = format!("a {ty} {text}");
         let found = registry
-            .find(
-                StepKind::Then,
-                &format!("a {ty} {text}"),
-                crate::steps::Attached::Nothing,
-            )
+            .find(StepKind::Then, &step, crate::steps::Attached::Nothing)
             .map_err(|e| e.to_string())?;
         Ok(format!("{:?}", found.values[0]))
     }

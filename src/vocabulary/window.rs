@@ -11,6 +11,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::RunningChange;
+use crate::model::policy::Instances;
 use crate::model::{
     Agent, AgentId, Cluster, Fact, Master, OperatorResponse, Received, TraceEntry, TraceEvent,
 };
@@ -148,6 +150,31 @@ impl<'w> Window<'w> {
     /// The operator's requests so far, with the master's answers.
     pub fn operator_responses(&self) -> &'w [OperatorResponse] {
         self.cluster.operator_responses()
+    }
+
+    /// The framework's book of instances: it must run instances or follow a
+    /// policy.
+    pub fn instances(&self, framework: &str) -> Result<&'w Instances, StepError> {
+        if !self.cluster.has_framework(framework) {
+            return Err(unknown_framework(framework));
+        }
+        self.cluster.instances(framework).ok_or_else(|| {
+            StepError::failed(format!(
+                "\"{framework}\" keeps no book of instances; give it a policy or instances, e.g. `Given \"{framework}\" runs 3 instances of \"node\"`"
+            ))
+        })
+    }
+
+    /// How many copies of each of the framework's instances the agents ran, over the
+    /// whole scenario.
+    pub fn running_history(&self, framework: &str) -> Result<&'w [RunningChange], StepError> {
+        self.instances(framework)?;
+        Ok(self.cluster.running_history(framework))
+    }
+
+    /// The cluster as it stands now.
+    pub fn cluster(&self) -> &'w Cluster {
+        self.cluster
     }
 
     /// The current instant.

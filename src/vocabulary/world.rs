@@ -35,6 +35,9 @@ pub(super) struct Book {
     /// How many declared tasks of each framework are named `<framework>-...`: where
     /// `"spark" runs 3 tasks on agent "a1"` goes on numbering.
     pub(super) numbered_tasks: BTreeMap<String, i64>,
+    /// The policy each framework follows to replace its tasks, in words: one per
+    /// framework (periodic reconciliation combines with it).
+    pub(super) replacing: BTreeMap<String, String>,
     /// On the networked runtime: the time scale. `None` on the simulator.
     pub(super) networked: Option<u32>,
 }

@@ -138,6 +138,140 @@ fn what_if_tells_what_each_kind_of_framework_sees() {
 }
 
 #[test]
+fn what_if_with_a_policy_tells_what_the_framework_did_and_what_became_of_its_tasks() {
+    let run = netsplit(
+        &[
+            "what-if",
+            "--policy",
+            "marathon",
+            "--for",
+            "700s",
+            "--version",
+            "1.4",
+        ],
+        &[],
+    );
+    run.assert_exit(0);
+    assert_eq!(run.stderr, "");
+    for line in [
+        "and framework \"app\" follows Marathon's unreachable strategy with inactive after 5m and expunge after 10m (`marathon`)?",
+        "        1m30s  \"app\" receives TASK_UNREACHABLE for app-1\n",
+        "       10m15s  \"app\" launches task app-1#2, a new copy of app-1, on agent a2\n",
+        "       20m15s  \"app\" kills task app-1\n",
+        "  replacements launched: 1\n",
+        "  two copies of an instance ran at once for: 10m\n",
+        "  fewer than 3 instances ran for: none\n",
+    ] {
+        run.assert_stdout_contains(line);
+    }
+    check_golden("commands/what-if-policy-marathon", &run.stdout);
+}
+
+#[test]
+fn what_if_with_lists_of_lengths_and_versions_prints_a_table_of_outcomes() {
+    let run = netsplit(
+        &[
+            "what-if",
+            "--policy",
+            "all",
+            "--for",
+            "100s,700s",
+            "--version",
+            "1.4,1.12",
+        ],
+        &[],
+    );
+    run.assert_exit(0);
+    for row in [
+        "| policy | Mesos | cut off for | lost | replaced | two copies for | capacity gap |\n",
+        "| relaunch | 1.12.0 | 1m40s | 0 | 1 | 30m10s and on | none |\n",
+        "| relaunch-and-kill | 1.12.0 | 1m40s | 0 | 1 | 27s | none |\n",
+        "| marathon | 1.4.0 | 11m40s | 0 | 1 | 10m | none |\n",
+        "| wait | 1.4.0 | 11m40s | 0 | 0 | none | none |\n",
+    ] {
+        run.assert_stdout_contains(row);
+    }
+    let rows = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| policy"))
+        .count();
+    assert_eq!(
+        rows,
+        4 * 2 * 2,
+        "a row per policy, version and length\n{}",
+        run.describe()
+    );
+    check_golden("commands/what-if-policy-table", &run.stdout);
+}
+
+#[test]
+fn the_outcome_table_in_the_policy_docs_is_what_the_tool_prints_now() {
+    let run = netsplit(
+        &[
+            "what-if",
+            "--policy",
+            "all",
+            "--for",
+            "100s,400s,700s",
+            "--version",
+            "1.0,1.4,1.12",
+        ],
+        &[],
+    );
+    run.assert_exit(0);
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/policies.md"))
+        .expect("docs/policies.md is readable");
+    assert!(
+        docs.contains(run.stdout.trim_end()),
+        "docs/policies.md does not hold the current table; paste in the output of `netsplit what-if --policy all --for 100s,400s,700s --version 1.0,1.4,1.12`:\n{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_policy_what_if_cannot_use_exits_with_2_and_names_the_policies() {
+    for (args, says) in [
+        (
+            &["what-if", "--policy", "bogus", "--for", "80s"][..],
+            "error: --policy: `bogus` is not a policy; use `relaunch`, `relaunch-and-kill`, `marathon`, `marathon:60s,120s`, `wait`, `wait:10m` or `all`",
+        ),
+        (
+            &["what-if", "--policy", "marathon:60s", "--for", "80s"][..],
+            "error: --policy marathon:60s: give both durations, e.g. `marathon:60s,120s`",
+        ),
+        (
+            &["what-if", "--policy", "marathon:10m,5m", "--for", "80s"][..],
+            "must be at least inactive after",
+        ),
+        (
+            &["what-if", "--policy", "wait", "--for", "80s,9"][..],
+            "error: --for: `9` is not a duration",
+        ),
+        (
+            &[
+                "what-if",
+                "--policy",
+                "wait",
+                "--for",
+                "80s",
+                "--reconcile-every",
+                "0s",
+            ][..],
+            "error: --reconcile-every: 0s is too often",
+        ),
+        (
+            &["what-if", "--for", "80s", "--reconcile-every", "5m"][..],
+            "--policy <POLICY>",
+        ),
+    ] {
+        let run = netsplit(args, &[]);
+        run.assert_exit(2);
+        run.assert_stderr_contains(says);
+    }
+}
+
+#[test]
 fn what_if_without_return_never_says_the_partition_heals() {
     for length in ["30s", "100s"] {
         let run = netsplit(&["what-if", "--for", length, "--no-return"], &[]);

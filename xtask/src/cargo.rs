@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use crate::json::{self, Value};
+use serde_json::Value;
 
 /// A `cargo` command: the cargo that runs xtask (`$CARGO`), else the one on the `PATH`.
 pub fn cargo() -> Command {
@@ -104,9 +104,7 @@ impl Workspace {
 }
 
 fn parse_metadata(text: &str) -> Result<Workspace> {
-    let metadata = json::parse(text)
-        .map_err(anyhow::Error::msg)
-        .context("reading `cargo metadata`")?;
+    let metadata: Value = serde_json::from_str(text).context("reading `cargo metadata`")?;
     let path = |key: &str| {
         metadata
             .get(key)
@@ -114,25 +112,16 @@ fn parse_metadata(text: &str) -> Result<Workspace> {
             .map(PathBuf::from)
             .with_context(|| format!("`cargo metadata` gave no `{key}`"))
     };
-    let packages = metadata
-        .get("packages")
-        .map(Value::as_array)
-        .unwrap_or_default()
+    let packages = array(&metadata, "packages")
         .iter()
         .filter_map(|p| {
             let text = |key| p.get(key).and_then(Value::as_str).map(str::to_owned);
             let manifest = PathBuf::from(text("manifest_path")?);
-            let has_lib = p
-                .get("targets")
-                .map(Value::as_array)
-                .unwrap_or_default()
-                .iter()
-                .any(|t| {
-                    let kinds = t.get("kind").map(Value::as_array).unwrap_or_default();
-                    kinds
-                        .iter()
-                        .any(|k| matches!(k.as_str(), Some("lib" | "rlib" | "proc-macro")))
-                });
+            let has_lib = array(p, "targets").iter().any(|t| {
+                array(t, "kind")
+                    .iter()
+                    .any(|k| matches!(k.as_str(), Some("lib" | "rlib" | "proc-macro")))
+            });
             Some(Package {
                 id: text("id")?,
                 name: text("name")?,
@@ -147,6 +136,14 @@ fn parse_metadata(text: &str) -> Result<Workspace> {
         target_dir: path("target_directory")?,
         packages,
     })
+}
+
+/// The array `key` of an object; empty when it is missing or no array.
+fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// A test binary cargo built.
@@ -203,9 +200,7 @@ pub fn build_tests(workspace: &Workspace) -> Result<Vec<TestBinary>> {
 fn parse_artifacts(workspace: &Workspace, text: &str) -> Result<Vec<TestBinary>> {
     let mut binaries = Vec::new();
     for line in text.lines().filter(|l| l.starts_with('{')) {
-        let message = json::parse(line)
-            .map_err(anyhow::Error::msg)
-            .context("reading cargo's JSON messages")?;
+        let message: Value = serde_json::from_str(line).context("reading cargo's JSON messages")?;
         let field = |path: &[&str]| path.iter().try_fold(&message, |v, key| v.get(key));
         let is_test = field(&["profile", "test"]).and_then(Value::as_bool) == Some(true);
         let executable = field(&["executable"]).and_then(Value::as_str);
@@ -232,7 +227,7 @@ fn parse_artifacts(workspace: &Workspace, text: &str) -> Result<Vec<TestBinary>>
             .and_then(Value::as_str)
             .unwrap_or_default();
         let kind = field(&["target", "kind"])
-            .map(Value::as_array)
+            .and_then(Value::as_array)
             .and_then(|k| k.first())
             .and_then(Value::as_str);
         let (id, tests_dir) = match kind.unwrap_or("lib") {
@@ -252,6 +247,39 @@ fn parse_artifacts(workspace: &Workspace, text: &str) -> Result<Vec<TestBinary>>
     }
     binaries.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(binaries)
+}
+
+/// Runs cargo with `args` (a build: `build --release --bin netsplit`, `test --test specs
+/// --no-run`) and returns the executable it built for the target `name`: its test binary
+/// when `test`, else the program itself. Compiler messages go to the terminal as usual.
+pub fn build_executable(args: &[&str], name: &str, test: bool) -> Result<PathBuf> {
+    let mut command = cargo();
+    command
+        .args(args)
+        .arg("--message-format=json-render-diagnostics");
+    let text = stdout(&mut command)?;
+    executable_in(&text, name, test)?.with_context(|| {
+        format!(
+            "`{}` built no executable for the target `{name}`",
+            shown(&command)
+        )
+    })
+}
+
+/// The executable of target `name` (its test binary when `test`) among cargo's JSON messages.
+fn executable_in(text: &str, name: &str, test: bool) -> Result<Option<PathBuf>> {
+    for line in text.lines().filter(|l| l.starts_with('{')) {
+        let message: Value = serde_json::from_str(line).context("reading cargo's JSON messages")?;
+        let field = |path: &[&str]| path.iter().try_fold(&message, |v, key| v.get(key));
+        if field(&["reason"]).and_then(Value::as_str) == Some("compiler-artifact")
+            && field(&["target", "name"]).and_then(Value::as_str) == Some(name)
+            && field(&["profile", "test"]).and_then(Value::as_bool) == Some(test)
+            && let Some(executable) = field(&["executable"]).and_then(Value::as_str)
+        {
+            return Ok(Some(PathBuf::from(executable)));
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -352,6 +380,24 @@ mod tests {
             ]
         );
         assert_eq!(binaries[2].dir, PathBuf::from("/w"));
+    }
+
+    #[test]
+    fn the_executable_of_a_named_target_is_told_apart_from_its_test_binary() {
+        let messages = [
+            r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"netsplit"},"profile":{"test":false},"executable":null}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["test"],"name":"specs"},"profile":{"test":true},"executable":"/t/specs-2"}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"netsplit"},"profile":{"test":false},"executable":"/t/release/netsplit"}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+        ]
+        .join("\n");
+        let found = |name, test| executable_in(&messages, name, test).unwrap();
+        assert_eq!(
+            found("netsplit", false),
+            Some(PathBuf::from("/t/release/netsplit"))
+        );
+        assert_eq!(found("specs", true), Some(PathBuf::from("/t/specs-2")));
+        assert_eq!(found("netsplit", true), None);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! The modules, in layers; each uses only the layers above it, so data flows one way:
 //!
-//! 1. Readers and the pyramid's core, which run nothing: [`json`] and [`junit`] (small
-//!    readers), [`pyramid`] (the [`Inventory`](pyramid::Inventory) of tests, the
+//! 1. Readers and the pyramid's core, which run nothing: [`junit`] (nextest's JUnit report),
+//!    [`pyramid`] (the [`Inventory`](pyramid::Inventory) of tests, the
 //!    [`Config`](pyramid::Config) of `.config/pyramid.toml`, the check and the drawing).
 //! 2. The runners, which fill an inventory in: [`cargo`] (running cargo, finding the test
 //!    binaries), [`suite`] (listing and tiering every test), [`run`] (running tiers and timing
@@ -17,19 +17,20 @@
 //!    - [`tasks::pyramid`]: `cargo xtask pyramid`, the test pyramid: counted, timed, drawn,
 //!      checked.
 //!    - [`tasks::fuzz`]: `cargo xtask fuzz <target>`, coverage-guided fuzzing of the front end.
+//!    - [`tasks::bench`]: `cargo xtask bench`, the performance targets measured on generated
+//!      workloads ([`mod@bench`]: the workloads, one measured run, the table).
 //!
 //! What the spec harness writes and xtask reads (environment variables, the tier prefixes of
 //! test names, the timing file, the ignore-reason listing) is defined once, for both, in the
 //! `netsplit_protocol` crate.
 //!
 //! xtask works on the cargo workspace around the current directory and reads that
-//! workspace's `.config/pyramid.toml`, so it can check other projects as well. It needs
-//! only cargo to build: its one outside dependency is `anyhow` (the protocol crate has
-//! none); JSON, JUnit XML and the config are read by small readers of its own ([`json`],
-//! [`junit`], [`pyramid::config`]).
+//! workspace's `.config/pyramid.toml`, so it can check other projects as well. Its outside
+//! dependencies are few and quick to build (no proc macros): `serde_json` for cargo's
+//! messages and the JSON report, `quick-xml` for JUnit, `toml` for the config, `anyhow`.
 
+mod bench;
 mod cargo;
-mod json;
 mod junit;
 mod pyramid;
 mod retime;
@@ -52,6 +53,9 @@ tasks:
   fuzz <parse|steps|values|all> [--time SECS]
                                       fuzz the front end with cargo-fuzz on nightly (default 60 s
                                       per target); a crash fails and leaves its input in fuzz/artifacts
+  bench [--agents N] [--small-agents N] [--tasks N] [--scenarios N] [--runs N] [--smoke] [--build]
+                                      measure the performance targets (release build, medians of
+                                      alternating runs) and print them against their targets
 
 environment:
   XTASK_NO_NEXTEST=1                  run test binaries one by one even when cargo-nextest is installed";
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         "test" => tasks::test::main(rest),
         "pyramid" => tasks::pyramid::main(rest),
         "fuzz" => tasks::fuzz::main(rest),
+        "bench" => tasks::bench::main(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -34,7 +34,8 @@ const PROFILE: &str = "pyramid";
 /// a store under the target directory (nextest's default, `target/nextest` of the
 /// workspace root, ignores `CARGO_TARGET_DIR`). The project's own config takes precedence.
 fn tool_config_text(store: &Path) -> String {
-    let store = crate::json::Value::String(store.display().to_string());
+    // A JSON string is a valid TOML basic string: the same escapes, quoted the same way.
+    let store = serde_json::Value::String(store.display().to_string());
     format!(
         "[store]\ndir = {store}\n\n[profile.{PROFILE}]\nfail-fast = false\n\n\
          [profile.{PROFILE}.junit]\npath = \"junit.xml\"\n"
@@ -353,8 +354,17 @@ fn nextest(
             junit.display()
         )
     })?;
+    let report = junit::parse(&report);
+    if let Some(malformed) = &report.malformed {
+        output.line(&format!(
+            "warning: nextest's JUnit report `{}` is {malformed}; the {} test case(s) before it are used, \
+             and tests after it have no time",
+            junit.display(),
+            report.cases.len()
+        ));
+    }
     let mut times = HashMap::new();
-    for case in junit::parse(&report) {
+    for case in report.cases {
         match case.outcome {
             junit::Outcome::Passed => outcome.passed += 1,
             junit::Outcome::Failed => {

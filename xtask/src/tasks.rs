@@ -2,6 +2,7 @@
 //! building, listing and running (`cargo`, `suite`, `run`, `retime`) and the pyramid's core
 //! (`pyramid`). Nothing outside this module uses it but `main`.
 
+pub mod bench;
 pub mod ci;
 pub mod fuzz;
 pub mod pyramid;

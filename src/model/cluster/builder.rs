@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::policies::Conduct;
 use super::{
     Awareness, Checkpointing, Cluster, ClusterError, DEFAULT_EVENT_LIMIT, FastForward, Scheduler,
 };
@@ -15,6 +16,7 @@ use crate::model::flags::{AgentFlags, FlagError, MasterFlags};
 use crate::model::master::{Call, Master, MasterInput};
 use crate::model::message::{FrameworkId, FrameworkInfo, TaskId};
 use crate::model::network::Network;
+use crate::model::policy::Policy;
 use crate::model::version::Version;
 use crate::time::{Duration, Instant};
 
@@ -43,6 +45,10 @@ pub struct ClusterBuilder {
     tasks: Vec<(FrameworkId, TaskId, String)>,
     finished_unacknowledged: Vec<(TaskId, FrameworkId)>,
     fast_forward: bool,
+    policies: Vec<(FrameworkId, Box<dyn Policy>)>,
+    /// Instances placed at setup: framework, instance.
+    instances: Vec<(FrameworkId, String)>,
+    capacity: BTreeMap<String, usize>,
 }
 
 impl Default for ClusterBuilder {
@@ -62,6 +68,9 @@ impl Default for ClusterBuilder {
             tasks: Vec::new(),
             finished_unacknowledged: Vec::new(),
             fast_forward: true,
+            policies: Vec::new(),
+            instances: Vec::new(),
+            capacity: BTreeMap::new(),
         }
     }
 }
@@ -157,6 +166,31 @@ impl ClusterBuilder {
         self
     }
 
+    /// The framework follows `policy`, beside any it already follows; it sees every
+    /// event after those declared before it.
+    pub fn policy(&mut self, framework: &str, policy: impl Policy + 'static) -> &mut Self {
+        self.policies
+            .push((framework.to_string(), Box::new(policy)));
+        self
+    }
+
+    /// The framework runs `count` instances named `<name>-1` to `<name>-<count>`,
+    /// placed at setup by the placement rule (see [`crate::model::policy`]).
+    pub fn instances(&mut self, framework: &str, name: &str, count: usize) -> &mut Self {
+        for n in 1..=count {
+            self.instances
+                .push((framework.to_string(), format!("{name}-{n}")));
+        }
+        self
+    }
+
+    /// The agent has room for `tasks` live tasks, of any framework: placement skips
+    /// it when full. Without it, an agent has room for any number.
+    pub fn capacity(&mut self, host: &str, tasks: usize) -> &mut Self {
+        self.capacity.insert(host.to_string(), tasks);
+        self
+    }
+
     /// The declared agents' hosts, in declaration order.
     pub fn agents(&self) -> &[String] {
         &self.agents
@@ -218,20 +252,39 @@ impl ClusterBuilder {
             dirty: BTreeSet::new(),
             alive: BTreeSet::new(),
             not_started: self.later.iter().cloned().collect(),
+            policy_queue: Default::default(),
+            policy_timers: BTreeSet::new(),
+            timer_seq: 0,
+            in_policy: false,
+            policies_live: false,
+            tracking: false,
+            capacity: self.capacity.clone(),
+            announced_waiting: BTreeSet::new(),
+            running_dirty: BTreeSet::new(),
         };
         for host in &self.agents {
             cluster.start_agent(host, true);
         }
         cluster.settle();
         for f in &self.frameworks {
+            let name = &f.info.id;
+            let policies: Vec<Box<dyn Policy>> = self
+                .policies
+                .iter()
+                .filter(|(framework, _)| framework == name)
+                .map(|(_, p)| p.clone())
+                .collect();
+            let acts = !policies.is_empty() || self.instances.iter().any(|(fw, _)| fw == name);
+            cluster.tracking |= acts;
             cluster.schedulers.insert(
-                f.info.id.clone(),
+                name.clone(),
                 Scheduler {
                     info: f.info.clone(),
                     failover_timeout: f.failover_timeout,
                     subscribed: false,
                     withheld: BTreeSet::new(),
                     inbox: Vec::new(),
+                    conduct: acts.then(|| Conduct::new(policies)),
                 },
             );
             cluster.subscribe(&f.info.id);
@@ -242,12 +295,17 @@ impl ClusterBuilder {
             }
         }
         for (framework, task, host) in &self.tasks {
+            cluster.book_declared_task(framework, task, host);
             cluster.master_input(MasterInput::Call(Call::Launch {
                 framework: framework.clone(),
                 task: task.clone(),
                 host: host.clone(),
             }));
         }
+        for (framework, instance) in &self.instances {
+            cluster.launch_copy(framework, instance);
+        }
+        cluster.place_pending();
         cluster.settle();
         for (task, _) in &self.finished_unacknowledged {
             cluster.task_finishes(task)?;
@@ -259,6 +317,7 @@ impl ClusterBuilder {
             s.inbox.clear();
         }
         cluster.world("cluster set up".to_string());
+        cluster.start_policies();
         Ok(cluster)
     }
 
@@ -294,6 +353,27 @@ impl ClusterBuilder {
                     what: "task",
                     name: task.clone(),
                 });
+            }
+        }
+        for (framework, _) in &self.policies {
+            if !self.has_framework(framework) {
+                return Err(ClusterError::UnknownFramework(framework.clone()));
+            }
+        }
+        for (framework, instance) in &self.instances {
+            if !self.has_framework(framework) {
+                return Err(ClusterError::UnknownFramework(framework.clone()));
+            }
+            if !tasks.insert(instance) {
+                return Err(ClusterError::Duplicate {
+                    what: "task",
+                    name: instance.clone(),
+                });
+            }
+        }
+        for host in self.capacity.keys() {
+            if !self.has_agent(host) {
+                return Err(ClusterError::UnknownAgent(host.clone()));
             }
         }
         for (task, framework) in &self.finished_unacknowledged {

@@ -2,7 +2,8 @@
 //!
 //! Promises: `advance_to(t)` processes events due *before* `t` and stands at `t`;
 //! `settle` processes those due at the current instant. Deliveries come before the
-//! master's timers, which come before the agents'. A scenario that exceeds its
+//! master's timers, which come before the agents', which come before the
+//! frameworks' policies'. A scenario that exceeds its
 //! event bound stops and is reported as a runaway. On a real-time wire, time
 //! follows the wire's clock.
 
@@ -56,6 +57,7 @@ impl Cluster {
             self.network.next_delivery(),
             self.master.poll_timeout(),
             self.due_agents.first().map(|(at, _)| *at),
+            self.next_policy_timer(),
         ]
         .into_iter()
         .flatten()
@@ -97,6 +99,8 @@ impl Cluster {
                 agent.handle_timeout(t);
             }
             self.touched(&host);
+        } else {
+            self.fire_policy_timer(t);
         }
         self.drain();
         self.events += 1;

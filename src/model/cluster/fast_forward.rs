@@ -25,6 +25,7 @@ impl Cluster {
             || !self.network.latency().is_zero()
             || self.network.next_delivery().is_some()
             || self.pending_failover
+            || !self.policy_queue.is_empty()
         {
             return;
         }
@@ -56,6 +57,9 @@ impl Cluster {
         };
         let mut horizon = limit;
         if let Some(t) = self.master.next_other_timer() {
+            horizon = horizon.min(t);
+        }
+        if let Some(t) = self.next_policy_timer() {
             horizon = horizon.min(t);
         }
         let mut agents = Vec::with_capacity(ticks.len());

@@ -21,7 +21,7 @@ impl Cluster {
     }
 
     /// A scheduler can only make calls while subscribed to the current master.
-    fn require_subscribed(&self, name: &str) -> Result<(), ClusterError> {
+    pub(super) fn require_subscribed(&self, name: &str) -> Result<(), ClusterError> {
         self.require_framework(name)?;
         if self.schedulers[name].subscribed {
             Ok(())
@@ -54,6 +54,18 @@ impl Cluster {
     pub fn launch(&mut self, framework: &str, task: &str, host: &str) -> Result<(), ClusterError> {
         self.require_framework(framework)?;
         self.require_agent(host)?;
+        let now = self.now;
+        if let Some(conduct) = self
+            .schedulers
+            .get_mut(framework)
+            .and_then(|s| s.conduct.as_mut())
+            && conduct.book.copy(task).is_none()
+        {
+            // A launch of the scenario's own: an instance of its own.
+            conduct.book.add_copy(task, task);
+            conduct.book.launched(task, host, now);
+            self.running_dirty.insert(host.to_string());
+        }
         if !self.schedulers[framework].subscribed {
             self.driver_refuses_launch(framework, task);
             return Ok(());
@@ -164,6 +176,8 @@ impl Cluster {
         self.require_framework(framework)?;
         self.world(format!("framework {framework} resubscribed"));
         self.subscribe(framework);
+        // Subscribed, it gets offers again: launches waiting for one may go.
+        self.place_pending_of(framework);
         Ok(())
     }
 

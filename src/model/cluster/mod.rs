@@ -4,9 +4,9 @@
 //! [`Cluster`] owns the clock. It jumps from one due event to the next (a message
 //! arriving, a master or agent timer), delivers it, and routes what the state
 //! machines output: messages onto the [`Network`], events into framework inboxes,
-//! facts into the [`TraceEntry`] log. Frameworks only act when told to, except that
-//! schedulers acknowledge reliable updates at once unless a task's
-//! acknowledgements are withheld.
+//! facts into the [`TraceEntry`] log. Schedulers acknowledge reliable updates at
+//! once unless a task's acknowledgements are withheld; otherwise a framework acts
+//! when a step tells it to, or when its policies do ([`crate::model::policy`]).
 //!
 //! Instants are settled lazily: [`Cluster::advance_to`] processes everything due
 //! *before* the target, so a step applied at that instant takes effect before the
@@ -22,9 +22,11 @@
 //! - `routing`: routing the state machines' outputs, the schedulers' automatic
 //!   acknowledgements, and the trace;
 //! - `world`: When steps on the network, the agents, the master and the operator;
-//! - `frameworks`: When steps of the frameworks' schedulers and their tasks.
+//! - `frameworks`: When steps of the frameworks' schedulers and their tasks;
+//! - `policies`: frameworks that act: their policies, placement and the record of
+//!   running copies.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 use super::agent::Agent;
@@ -40,10 +42,12 @@ mod builder;
 mod clock;
 mod fast_forward;
 mod frameworks;
+mod policies;
 mod routing;
 mod world;
 
 pub use builder::ClusterBuilder;
+pub use policies::RunningChange;
 
 /// The default bound on model events per scenario.
 pub const DEFAULT_EVENT_LIMIT: u64 = 1_000_000;
@@ -71,6 +75,8 @@ struct Scheduler {
     /// Tasks whose updates this scheduler does not acknowledge.
     withheld: BTreeSet<TaskId>,
     inbox: Vec<Received>,
+    /// Policies and the book of instances, for a framework that acts.
+    conduct: Option<policies::Conduct>,
 }
 
 /// Whether a framework has the `PARTITION_AWARE` capability (Mesos 1.1 and later).
@@ -196,6 +202,22 @@ pub struct Cluster {
     dirty: BTreeSet<String>,
     /// The agent processes that are alive (registered or trying to be).
     alive: BTreeSet<String>,
+    /// Events waiting for the frameworks' policies, oldest first.
+    policy_queue: VecDeque<(FrameworkId, policies::PolicyEvent)>,
+    policy_timers: BTreeSet<policies::PolicyTimer>,
+    timer_seq: u64,
+    /// Set while a policy's actions are carried out: events they cause wait.
+    in_policy: bool,
+    /// Whether the policies have started (the end of setup).
+    policies_live: bool,
+    /// Whether any framework has a book whose running copies are recorded.
+    tracking: bool,
+    /// How many live tasks each agent has room for; unlimited when absent.
+    capacity: BTreeMap<String, usize>,
+    /// Agents touched since the running copies were last recorded.
+    running_dirty: BTreeSet<String>,
+    /// Copies whose wait for an agent with room was already recorded.
+    announced_waiting: BTreeSet<TaskId>,
 }
 
 impl Cluster {

@@ -75,13 +75,17 @@ impl Cluster {
                 self.master_failover();
                 progressed = true;
             }
+            if !progressed && self.run_next_policy_event() {
+                progressed = true;
+            }
             if !progressed {
                 break;
             }
         }
+        self.record_running();
     }
 
-    fn record(&mut self, event: TraceEvent) {
+    pub(super) fn record(&mut self, event: TraceEvent) {
         self.trace.push(TraceEntry {
             at: self.now,
             event,
@@ -138,6 +142,10 @@ impl Cluster {
                 match &fact {
                     Fact::AgentAdmitted { agent } => {
                         self.known_ids.insert(agent.host.clone(), agent.clone());
+                        self.agent_available(&agent.host);
+                    }
+                    Fact::AgentReconnected { agent } | Fact::AgentReadmitted { agent, .. } => {
+                        self.agent_available(&agent.host);
                     }
                     Fact::MasterExited { .. } => self.pending_failover = true,
                     _ => {}
@@ -161,6 +169,7 @@ impl Cluster {
             at: now,
             event: event.clone(),
         });
+        self.conduct_received(framework, &event);
         self.record(TraceEvent::Received {
             framework: framework.to_string(),
             event,
@@ -254,6 +263,9 @@ impl Cluster {
         let Some(agent) = self.agents.get(host) else {
             return;
         };
+        if self.tracking && !self.running_dirty.contains(host) {
+            self.running_dirty.insert(host.to_string());
+        }
         let next = agent.poll_timeout();
         let alive = agent.is_alive();
         let old = self.agent_due.get(host).copied();

@@ -5,7 +5,9 @@
 //! Promises: a terminal task leaves the master once its terminal update is
 //! acknowledged; a removed framework's tasks are completed as `TASK_KILLED`.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
+
+use super::task_cache::TaskCache;
 
 use super::{Call, CompletedFramework, Framework, Master, MasterOutput, Task, Timer};
 use crate::model::message::{AgentId, FrameworkEvent, FrameworkId, Message, TaskId};
@@ -48,8 +50,8 @@ impl Master {
                         connected: true,
                         generation,
                         tasks: BTreeMap::new(),
-                        unreachable_tasks: VecDeque::new(),
-                        completed_tasks: VecDeque::new(),
+                        unreachable_tasks: TaskCache::default(),
+                        completed_tasks: TaskCache::default(),
                     });
                 f.info = info;
                 f.failover_timeout = failover_timeout;
@@ -147,7 +149,7 @@ impl Master {
         };
         // Rule D10 and task-ID uniqueness.
         let f = &self.frameworks[&framework];
-        let invalid = if f.unreachable_tasks.iter().any(|u| u.task == task) {
+        let invalid = if f.unreachable_tasks.contains(&task) {
             Some("Task reuses the ID of an unreachable task")
         } else if f.tasks.contains_key(&task) {
             Some("Task has duplicate ID")
@@ -270,7 +272,7 @@ impl Master {
         }
         // Rule L3: unreachable tasks are completed as TASK_KILLED (not counted: they
         // had already left the running states).
-        for u in std::mem::take(&mut f.unreachable_tasks) {
+        for (_, u) in f.unreachable_tasks.take() {
             if let Some(by_fw) = self.unreachable_tasks.get_mut(&u.agent) {
                 by_fw.remove(framework);
             }

@@ -32,6 +32,7 @@ use super::timer::Timers;
 use super::trace::Fact;
 use super::version::Version;
 use crate::time::{Duration, Instant};
+use task_cache::TaskCache;
 
 mod disconnect;
 mod failover;
@@ -47,6 +48,7 @@ mod registry;
 mod removal;
 mod reregistration;
 mod status_updates;
+mod task_cache;
 mod unreachable;
 
 pub use observe::Books;
@@ -290,31 +292,24 @@ struct Framework {
     /// Active tasks: task -> agent.
     tasks: BTreeMap<TaskId, AgentId>,
     /// Rule D8: a bounded cache, oldest first.
-    unreachable_tasks: VecDeque<UnreachableTask>,
-    completed_tasks: VecDeque<(TaskId, TaskState)>,
+    unreachable_tasks: TaskCache<UnreachableTask>,
+    completed_tasks: TaskCache<TaskState>,
 }
 
 /// A framework the master removed, with its completed tasks.
 #[derive(Clone, Debug)]
 struct CompletedFramework {
     id: FrameworkId,
-    tasks: VecDeque<(TaskId, TaskState)>,
+    tasks: TaskCache<TaskState>,
 }
 
 impl Framework {
     fn remember_unreachable(&mut self, entry: UnreachableTask, limit: usize) {
-        self.unreachable_tasks.retain(|t| t.task != entry.task);
-        self.unreachable_tasks.push_back(entry);
-        while self.unreachable_tasks.len() > limit {
-            self.unreachable_tasks.pop_front();
-        }
+        self.unreachable_tasks
+            .insert(entry.task.clone(), entry, limit);
     }
     fn remember_completed(&mut self, task: TaskId, state: TaskState, limit: usize) {
-        self.completed_tasks.retain(|(t, _)| *t != task);
-        self.completed_tasks.push_back((task, state));
-        while self.completed_tasks.len() > limit {
-            self.completed_tasks.pop_front();
-        }
+        self.completed_tasks.insert(task, state, limit);
     }
 }
 

@@ -45,17 +45,17 @@ impl Master {
             for (task, agent) in &f.tasks {
                 books.active.push((id.clone(), task.clone(), agent.clone()));
             }
-            for u in &f.unreachable_tasks {
+            for u in f.unreachable_tasks.values() {
                 books
                     .unreachable
                     .push((id.clone(), u.task.clone(), u.agent.clone(), u.state));
             }
-            for (task, state) in &f.completed_tasks {
+            for (task, state) in f.completed_tasks.iter() {
                 books.completed.push((id.clone(), task.clone(), *state));
             }
         }
         for f in &self.completed_frameworks {
-            for (task, state) in &f.tasks {
+            for (task, state) in f.tasks.iter() {
                 books.completed.push((f.id.clone(), task.clone(), *state));
             }
         }
@@ -97,7 +97,7 @@ impl Master {
         let unreachable = self
             .frameworks
             .values()
-            .flat_map(|f| &f.unreachable_tasks)
+            .flat_map(|f| f.unreachable_tasks.values())
             .filter(|t| t.state == TaskState::Unreachable)
             .count();
         gauge("tasks_unreachable", unreachable);
@@ -156,9 +156,8 @@ impl Master {
             return self
                 .completed_framework(framework)?
                 .tasks
-                .iter()
-                .find(|(t, _)| t == task)
-                .map(|(_, s)| TaskView::Completed(*s));
+                .get(task)
+                .map(|s| TaskView::Completed(*s));
         };
         if let Some(agent) = f.tasks.get(task) {
             let t = self
@@ -168,13 +167,10 @@ impl Master {
                 .get(&(framework.to_string(), task.to_string()))?;
             return Some(TaskView::Active(t.state));
         }
-        if let Some(u) = f.unreachable_tasks.iter().find(|u| u.task == task) {
+        if let Some(u) = f.unreachable_tasks.get(task) {
             return Some(TaskView::Unreachable(u.state));
         }
-        f.completed_tasks
-            .iter()
-            .find(|(t, _)| t == task)
-            .map(|(_, s)| TaskView::Completed(*s))
+        f.completed_tasks.get(task).map(|s| TaskView::Completed(*s))
     }
 
     /// When the observer of a registered agent sends its next ping (rule A2).
@@ -201,6 +197,23 @@ impl Master {
             .map(|(id, _)| id)
             .take_while(|id| id.host == host)
             .next()
+    }
+
+    /// The agents frameworks get offers from: registered, connected and active, in
+    /// host order.
+    pub fn offering_agents(&self) -> impl Iterator<Item = &AgentId> {
+        self.agents
+            .values()
+            .filter(|a| a.connected && a.active)
+            .map(|a| &a.id)
+    }
+
+    /// How many live (not terminal) tasks, of every framework, the master holds on
+    /// a registered agent.
+    pub fn live_tasks(&self, agent: &AgentId) -> usize {
+        self.agents.get(agent).map_or(0, |a| {
+            a.tasks.values().filter(|t| !t.state.is_terminal()).count()
+        })
     }
 
     pub fn framework_connected(&self, framework: &str) -> bool {

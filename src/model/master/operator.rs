@@ -158,7 +158,7 @@ impl Master {
                         message.to_string(),
                     );
                     let f = self.frameworks.get_mut(&framework).expect("checked above");
-                    f.unreachable_tasks.retain(|u| u.task != task);
+                    f.unreachable_tasks.remove(&task);
                     // The task was already unreachable: not a new transition, so
                     // `tasks_lost` and `tasks_gone_by_operator` stay as they are.
                     f.remember_completed(task, state, limit);

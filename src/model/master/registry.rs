@@ -125,7 +125,9 @@ impl Master {
             if let Some(by_framework) = self.unreachable_tasks.remove(&agent) {
                 for (framework, tasks) in by_framework {
                     if let Some(f) = self.frameworks.get_mut(&framework) {
-                        f.unreachable_tasks.retain(|u| !tasks.contains(&u.task));
+                        for task in &tasks {
+                            f.unreachable_tasks.remove(task);
+                        }
                     }
                 }
             }

@@ -6,7 +6,9 @@
 //! removed (E3, through `MarkSlaveReachable`); E7: the version differences; K5:
 //! "recovered" entries for frameworks the master does not know.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::task_cache::TaskCache;
 
 use super::{Framework, Master, RegistryOp, Task};
 use crate::model::message::{AgentId, FrameworkId, FrameworkInfo, Message, TaskId, TaskReport};
@@ -104,8 +106,8 @@ impl Master {
                         connected: false,
                         generation: 0,
                         tasks: BTreeMap::new(),
-                        unreachable_tasks: VecDeque::new(),
-                        completed_tasks: VecDeque::new(),
+                        unreachable_tasks: TaskCache::default(),
+                        completed_tasks: TaskCache::default(),
                     },
                 );
             }
@@ -171,8 +173,8 @@ impl Master {
                 continue;
             }
             if let Some(f) = self.frameworks.get_mut(&report.framework) {
-                f.unreachable_tasks.retain(|u| u.task != report.task);
-                f.completed_tasks.retain(|(t, _)| *t != report.task);
+                f.unreachable_tasks.remove(&report.task);
+                f.completed_tasks.remove(&report.task);
             }
             if self.version.profile() == crate::model::version::Profile::Unreachable {
                 let message = if was_unreachable {
@@ -196,7 +198,9 @@ impl Master {
         if let Some(by_framework) = self.unreachable_tasks.remove(&agent) {
             for (framework, tasks) in by_framework {
                 if let Some(f) = self.frameworks.get_mut(&framework) {
-                    f.unreachable_tasks.retain(|u| !tasks.contains(&u.task));
+                    for task in &tasks {
+                        f.unreachable_tasks.remove(task);
+                    }
                 }
             }
         }

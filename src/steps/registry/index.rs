@@ -92,6 +92,13 @@ impl Index {
 
     pub(super) fn candidates(&self, text: &str) -> Vec<usize> {
         let mut found = Vec::new();
+        self.candidates_into(text, &mut found);
+        found
+    }
+
+    /// [`Index::candidates`], into a buffer that is cleared first.
+    pub(super) fn candidates_into(&self, text: &str, found: &mut Vec<usize>) {
+        found.clear();
         for token in text.split(' ') {
             if let Some(patterns) = self.by_anchor.get(token) {
                 found.extend_from_slice(patterns);
@@ -104,7 +111,6 @@ impl Index {
         found.extend_from_slice(&self.anywhere);
         found.sort_unstable();
         found.dedup();
-        found
     }
 }
 

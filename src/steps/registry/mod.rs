@@ -105,7 +105,7 @@ pub struct Found<'r, W> {
     pub values: Vec<Value>,
     /// The chars of the step's text each placeholder took, in pattern order.
     pub spans: Vec<Range<usize>>,
-    text: String,
+    text: &'r str,
 }
 
 impl<W> Found<'_, W> {
@@ -118,7 +118,7 @@ impl<W> Found<'_, W> {
     ) -> Result<(), StepError> {
         let args = Args::new(
             &self.def.pattern,
-            &self.text,
+            self.text,
             &self.values,
             table.as_ref(),
             doc_string.as_deref(),
@@ -128,7 +128,7 @@ impl<W> Found<'_, W> {
 
     /// The step's text, as looked up.
     pub fn text(&self) -> &str {
-        &self.text
+        self.text
     }
 }
 
@@ -381,19 +381,45 @@ impl<W> Registry<W> {
 
     /// The one step of `kind` that `text` (without keyword) matches, or why there is
     /// not exactly one.
-    pub fn find(
-        &self,
+    ///
+    /// A lookup of normalised ASCII text (the usual step) allocates only the values and
+    /// spans it returns: its buffers are kept per thread, from one lookup to the next.
+    pub fn find<'r>(
+        &'r self,
         kind: StepKind,
-        text: &str,
+        text: &'r str,
         attached: Attached,
-    ) -> Result<Found<'_, W>, LookupError> {
+    ) -> Result<Found<'r, W>, LookupError> {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+        }
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.find_with(kind, text, attached, &mut scratch),
+            // A lookup from inside a lookup (a placeholder's parser that looks up a
+            // step): buffers of its own.
+            Err(_) => self.find_with(kind, text, attached, &mut Scratch::default()),
+        })
+    }
+
+    fn find_with<'r>(
+        &'r self,
+        kind: StepKind,
+        text: &'r str,
+        attached: Attached,
+        scratch: &mut Scratch,
+    ) -> Result<Found<'r, W>, LookupError> {
         let normal = normalize(text);
-        let mut scratch = Scratch::default();
-        let mut matched: Vec<(usize, Vec<Value>, Vec<Range<usize>>)> = Vec::new();
+        let mut candidates = std::mem::take(&mut scratch.candidates);
+        self.index[kind as usize].candidates_into(&normal, &mut candidates);
+        let mut matched: Option<(usize, Vec<Value>, Vec<Range<usize>>)> = None;
+        let mut ambiguous = Vec::new();
         let mut bad_value = None;
-        for i in self.candidates(kind, &normal) {
-            match self.attempt(i, &normal, &mut scratch) {
-                Attempt::Matched(values, spans) => matched.push((i, values, spans)),
+        for &i in &candidates {
+            match self.attempt(i, &normal, scratch) {
+                Attempt::Matched(values, spans) => match &matched {
+                    None => matched = Some((i, values, spans)),
+                    Some(_) => ambiguous.push(i),
+                },
                 Attempt::BadValue {
                     placeholder,
                     span,
@@ -404,25 +430,33 @@ impl<W> Registry<W> {
                 Attempt::NoMatch => {}
             }
         }
-        if matched.len() > 1 {
+        scratch.candidates = candidates;
+        if let Some((first, ..)) = matched.as_ref().filter(|_| !ambiguous.is_empty()) {
             return Err(LookupError::Ambiguous {
                 kind,
                 text: text.to_string(),
-                patterns: matched
-                    .iter()
-                    .map(|(i, ..)| self.defs[*i].pattern.clone())
+                patterns: std::iter::once(first)
+                    .chain(&ambiguous)
+                    .map(|i| self.defs[*i].pattern.clone())
                     .collect(),
             });
         }
-        if let Some((i, values, spans)) = matched.pop() {
+        if let Some((i, values, spans)) = matched {
             let def = &self.defs[i];
             check_attachments(def, kind, text, attached)?;
-            let chars = char_offsets(text);
+            let spans = match &normal {
+                // Normal ASCII text is its own normalised form: bytes are chars.
+                std::borrow::Cow::Borrowed(_) => spans,
+                std::borrow::Cow::Owned(_) => {
+                    let chars = char_offsets(text);
+                    spans.into_iter().map(|s| chars.range(s)).collect()
+                }
+            };
             return Ok(Found {
                 def,
                 values,
-                spans: spans.into_iter().map(|s| chars.range(s)).collect(),
-                text: text.to_string(),
+                spans,
+                text,
             });
         }
         if let Some((i, placeholder, span, message)) = bad_value {
@@ -439,7 +473,7 @@ impl<W> Registry<W> {
         }
         for other in StepKind::ALL.into_iter().filter(|k| *k != kind) {
             for i in self.candidates(other, &normal) {
-                if !matches!(self.attempt(i, &normal, &mut scratch), Attempt::NoMatch) {
+                if !matches!(self.attempt(i, &normal, scratch), Attempt::NoMatch) {
                     return Err(LookupError::WrongKind {
                         text: text.to_string(),
                         expected: kind,
@@ -473,7 +507,7 @@ impl<W> Registry<W> {
         if !walk.run() {
             return Attempt::NoMatch;
         }
-        let spans = std::mem::take(&mut walk.scratch.spans);
+        let spans = walk.scratch.spans.clone();
         let mut values = Vec::with_capacity(spans.len());
         let mut first_error = None;
         for (id, span) in compiled.params.iter().zip(&spans) {
@@ -491,7 +525,7 @@ impl<W> Registry<W> {
         let mut strict = Walk::new(&compiled.pieces, &self.types, text, scratch, true);
         strict.memoise = compiled.branches;
         if strict.run() {
-            let spans = std::mem::take(&mut strict.scratch.spans);
+            let spans = strict.scratch.spans.clone();
             let values = std::mem::take(&mut strict.scratch.values);
             return Attempt::Matched(values, spans);
         }
@@ -509,23 +543,23 @@ fn check_attachments<W>(
     text: &str,
     attached: Attached,
 ) -> Result<(), LookupError> {
-    let (text, pattern) = (text.to_string(), def.pattern.clone());
+    let (text, pattern) = (|| text.to_string(), || def.pattern.clone());
     let has_table = attached == Attached::Table;
     let has_doc_string = attached == Attached::DocString;
     match (def.table, has_table) {
         (TableUse::Required(header), false) => {
             return Err(LookupError::TableMissing {
                 kind,
-                text,
-                pattern,
+                text: text(),
+                pattern: pattern(),
                 header: header.iter().map(|h| h.to_string()).collect(),
             });
         }
         (TableUse::None, true) => {
             return Err(LookupError::TableUnexpected {
                 kind,
-                text,
-                pattern,
+                text: text(),
+                pattern: pattern(),
             });
         }
         _ => {}
@@ -533,13 +567,13 @@ fn check_attachments<W>(
     match (def.doc_string, has_doc_string) {
         (DocStringUse::Required, false) => Err(LookupError::DocStringMissing {
             kind,
-            text,
-            pattern,
+            text: text(),
+            pattern: pattern(),
         }),
         (DocStringUse::None, true) => Err(LookupError::DocStringUnexpected {
             kind,
-            text,
-            pattern,
+            text: text(),
+            pattern: pattern(),
         }),
         _ => Ok(()),
     }

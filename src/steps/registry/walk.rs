@@ -21,6 +21,8 @@ pub(super) struct Scratch {
     ends: Vec<usize>,
     pub(super) spans: Vec<Range<usize>>,
     pub(super) values: Vec<Value>,
+    /// The patterns a lookup tries.
+    pub(super) candidates: Vec<usize>,
 }
 
 /// A depth-first walk of a pattern's pieces over a text. With memoisation each

@@ -4,7 +4,9 @@
 //! - `agent.rs`: what happened to an agent process (told to shut down, gave up on the
 //!   master, killed a task) and what it runs now;
 //! - `master.rs`: the master's view (agents, tasks, metrics, the instants of its
-//!   decisions) and the operator's answers.
+//!   decisions) and the operator's answers;
+//! - `policy.rs`: frameworks that act: running tasks, replacements, double runs,
+//!   instances running over time.
 //!
 //! A step and its negation ("is told ..." / "is not told ...") come from one
 //! [`Claim`]: one observation of the window, asserted or denied.
@@ -12,6 +14,7 @@
 mod agent;
 mod framework;
 mod master;
+mod policy;
 
 use crate::steps::{Args, RegistryBuilder, StepError};
 
@@ -20,7 +23,7 @@ use super::world::MesosWorld;
 
 /// Registers every Then step.
 pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorld> {
-    master::steps(agent::steps(framework::steps(b)))
+    policy::steps(master::steps(agent::steps(framework::steps(b))))
 }
 
 /// Which of a claim's two steps runs.

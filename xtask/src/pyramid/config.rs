@@ -1,17 +1,23 @@
 //! The pyramid's limits, read from `.config/pyramid.toml` at the workspace root.
 //!
 //! Every key is optional and defaults to the value in [`Config::default`]; the file at the
-//! root of this repository lists them all, with comments. An unknown key, or a value of the
-//! wrong type, is an error naming the line, so a typo never silently loosens a limit.
+//! root of this repository lists them all, with comments. An unknown table or key, or a value
+//! of the wrong type or out of range, is an error naming the key, its line and column and
+//! what it takes, so a typo never silently loosens a limit.
 //!
-//! The file is read by a small parser of a TOML subset instead of the `toml` crate, to keep
-//! xtask quick to build: `[table]` headers; `key = value` lines whose value is an integer
-//! (`10_000`), a decimal (`70.5`), a basic string (`"e2e"`), `true`/`false`, or an array of
-//! those on one line (`["unit", "e2e"]`); `#` comments; blank lines. Anything else is an
-//! error that says so.
+//! The file is TOML, parsed by the `toml` crate into its spanned document
+//! ([`toml::de::DeTable`]): every key and value keeps where it stands in the file. The keys
+//! are then checked one by one here rather than by a derived `Deserialize`, because a derived
+//! reader names neither the key nor the table in its messages (`expected a percentage`), nor
+//! can it say that a key belongs under a table (`put it under [shape]`).
 
+use std::fmt;
+use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use super::Tier;
 
@@ -70,7 +76,8 @@ impl Config {
         let path = root.join(PATH);
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let mut config = parse(&text).map_err(|e| anyhow::anyhow!("{PATH}:{e}"))?;
+                let mut config =
+                    parse(&text).map_err(|e| anyhow::anyhow!("{}", e.render(PATH, &text)))?;
                 config.file = Some(PATH.to_owned());
                 Ok(config)
             }
@@ -80,15 +87,55 @@ impl Config {
     }
 }
 
-/// A value of the TOML subset.
+/// A mistake in the config: where it is (1-based line and column) and what to do about it.
 #[derive(Clone, Debug, PartialEq)]
-enum Value {
-    Integer(i64),
-    Decimal(f64),
-    String(String),
-    Bool(bool),
-    Array(Vec<Value>),
+pub struct Mistake {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The bytes of the file the mistake covers.
+    span: Range<usize>,
 }
+
+impl Mistake {
+    fn at(text: &str, span: Range<usize>, message: impl Into<String>) -> Mistake {
+        let start = span.start.min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        Mistake {
+            line: text[..start].matches('\n').count() + 1,
+            column: text[line_start..start].chars().count() + 1,
+            message: message.into(),
+            span,
+        }
+    }
+
+    /// `path:line:column: message`, then the line with the mistake underlined.
+    pub fn render(&self, path: &str, text: &str) -> String {
+        let source = text.lines().nth(self.line - 1).unwrap_or_default();
+        let gutter = " ".repeat(self.line.to_string().len());
+        let width = text
+            .get(self.span.clone())
+            .map_or(1, |s| s.lines().next().unwrap_or_default().chars().count())
+            .max(1);
+        format!(
+            "{path}:{}:{}: {}\n{gutter} |\n{} | {source}\n{gutter} | {}{}",
+            self.line,
+            self.column,
+            self.message,
+            self.line,
+            " ".repeat(self.column - 1),
+            "^".repeat(width),
+        )
+    }
+}
+
+impl fmt::Display for Mistake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+const TABLES: &str = "`[shape]`, `[budget]` or `[tiers]`";
 
 const KEYS: &[(&str, &str)] = &[
     ("shape", "unit_floor"),
@@ -102,190 +149,137 @@ const KEYS: &[(&str, &str)] = &[
     ("tiers", "unit_without_network"),
 ];
 
-/// Parses the config text; an error reads `LINE: message`.
-pub fn parse(text: &str) -> Result<Config, String> {
+/// The entries of a table in the order they stand in the file, so that the first mistake
+/// reported is the first one a reader meets (the parsed table is ordered by key).
+fn in_file_order<'a, 'i>(
+    table: &'a DeTable<'i>,
+) -> Vec<(
+    &'a Spanned<toml::de::DeString<'i>>,
+    &'a Spanned<DeValue<'i>>,
+)> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    entries
+}
+
+/// Parses and checks the config text.
+pub fn parse(text: &str) -> Result<Config, Mistake> {
+    let document = DeTable::parse(text).map_err(|e| {
+        let message = e.message().trim_end().replace('\n', "; ");
+        Mistake::at(text, e.span().unwrap_or(0..0), message)
+    })?;
     let mut config = Config::default();
-    let mut table = String::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let at = |message: String| format!("{line}: {message}");
-        let content = strip_comment(raw).trim();
-        if content.is_empty() {
-            continue;
+    for (name, item) in in_file_order(document.get_ref()) {
+        let name_text: &str = name.get_ref();
+        let DeValue::Table(table) = item.get_ref() else {
+            return Err(Mistake::at(
+                text,
+                name.span(),
+                format!("key `{name_text}` outside a table: put it under {TABLES}"),
+            ));
+        };
+        if !KEYS.iter().any(|(t, _)| *t == name_text) {
+            return Err(Mistake::at(
+                text,
+                name.span(),
+                format!("unknown table `[{name_text}]`: expected {TABLES}"),
+            ));
         }
-        if let Some(header) = content.strip_prefix('[') {
-            let name = header
-                .strip_suffix(']')
-                .ok_or_else(|| at("a table header ends with `]`".into()))?
-                .trim();
-            if !KEYS.iter().any(|(t, _)| *t == name) {
-                return Err(at(format!(
-                    "unknown table `[{name}]`: expected `[shape]`, `[budget]` or `[tiers]`"
-                )));
+        for (key, value) in in_file_order(table) {
+            let key_text: &str = key.get_ref();
+            if !KEYS.contains(&(name_text, key_text)) {
+                let known: Vec<_> = KEYS
+                    .iter()
+                    .filter(|(t, _)| *t == name_text)
+                    .map(|(_, k)| format!("`{k}`"))
+                    .collect();
+                return Err(Mistake::at(
+                    text,
+                    key.span(),
+                    format!(
+                        "unknown key `{key_text}` in `[{name_text}]`: expected {}",
+                        known.join(", ")
+                    ),
+                ));
             }
-            table = name.to_owned();
-            continue;
+            apply(&mut config, key_text, value).map_err(|(span, message)| {
+                Mistake::at(text, span, format!("`{key_text}`: {message}"))
+            })?;
         }
-        let (key, value) = content
-            .split_once('=')
-            .ok_or_else(|| at(format!("expected `key = value`, found `{content}`")))?;
-        let key = key.trim();
-        let value = parse_value(value.trim()).map_err(at)?;
-        if !KEYS.contains(&(table.as_str(), key)) {
-            let known: Vec<_> = KEYS
-                .iter()
-                .filter(|(t, _)| *t == table)
-                .map(|(_, k)| format!("`{k}`"))
-                .collect();
-            return Err(at(match known.is_empty() {
-                true => format!(
-                    "key `{key}` outside a table: put it under `[shape]`, `[budget]` or `[tiers]`"
-                ),
-                false => format!(
-                    "unknown key `{key}` in `[{table}]`: expected {}",
-                    known.join(", ")
-                ),
-            }));
-        }
-        apply(&mut config, key, value).map_err(|e| at(format!("`{key}`: {e}")))?;
     }
     Ok(config)
 }
 
-fn apply(config: &mut Config, key: &str, value: Value) -> Result<(), String> {
-    let percent = |value: &Value| match *value {
-        Value::Integer(n) if (0..=100).contains(&n) => Ok(n as f64),
-        Value::Decimal(n) if (0.0..=100.0).contains(&n) => Ok(n),
-        _ => Err("expected a percentage from 0 to 100".to_owned()),
+/// A number of the file: TOML integers and floats, read without loss where they fit.
+enum Number {
+    Integer(i64),
+    Float(f64),
+}
+
+fn number(value: &DeValue<'_>) -> Option<Number> {
+    match value {
+        DeValue::Integer(n) => i64::from_str_radix(n.as_str(), n.radix())
+            .ok()
+            .map(Number::Integer),
+        DeValue::Float(n) => n.as_str().parse().ok().map(Number::Float),
+        _ => None,
+    }
+}
+
+/// Sets `key` from `value`; an error gives the span of the offending value and what it takes.
+fn apply(
+    config: &mut Config,
+    key: &str,
+    value: &Spanned<DeValue<'_>>,
+) -> Result<(), (Range<usize>, String)> {
+    let wrong = |message: &str| (value.span(), message.to_owned());
+    let percent = || match number(value.get_ref()) {
+        Some(Number::Integer(n)) if (0..=100).contains(&n) => Ok(n as f64),
+        Some(Number::Float(n)) if (0.0..=100.0).contains(&n) => Ok(n),
+        _ => Err(wrong("expected a percentage from 0 to 100")),
     };
-    let millis = |value: &Value| match *value {
-        Value::Integer(n) if n > 0 => Ok(Duration::from_millis(n as u64)),
-        Value::Decimal(n) if n > 0.0 && n < 1e12 => {
+    let millis = || match number(value.get_ref()) {
+        Some(Number::Integer(n)) if n > 0 => Ok(Duration::from_millis(n as u64)),
+        Some(Number::Float(n)) if n > 0.0 && n < 1e12 => {
             Ok(Duration::from_micros((n * 1000.0).round() as u64))
         }
-        _ => Err("expected a number of milliseconds above 0".to_owned()),
+        _ => Err(wrong("expected a number of milliseconds above 0")),
     };
-    let tier = |value: &Value| match value {
-        Value::String(s) => s.parse::<Tier>(),
-        _ => Err("expected a tier: \"unit\", \"integration\" or \"e2e\"".to_owned()),
+    let tier = |value: &Spanned<DeValue<'_>>| match value.get_ref() {
+        DeValue::String(s) => s.parse::<Tier>().map_err(|e| (value.span(), e)),
+        _ => Err((
+            value.span(),
+            "expected a tier: \"unit\", \"integration\" or \"e2e\"".to_owned(),
+        )),
     };
     match key {
-        "unit_floor" => config.unit_floor = percent(&value)?,
-        "e2e_ceiling" => config.e2e_ceiling = percent(&value)?,
-        "unit_ms" => config.budgets[Tier::Unit as usize] = millis(&value)?,
-        "integration_ms" => config.budgets[Tier::Integration as usize] = millis(&value)?,
-        "e2e_ms" => config.budgets[Tier::E2e as usize] = millis(&value)?,
-        "alone_runs" => match value {
-            Value::Integer(n) if (1..=100).contains(&n) => config.alone_runs = n as u32,
-            _ => return Err("expected a number of runs from 1 to 100".to_owned()),
+        "unit_floor" => config.unit_floor = percent()?,
+        "e2e_ceiling" => config.e2e_ceiling = percent()?,
+        "unit_ms" => config.budgets[Tier::Unit as usize] = millis()?,
+        "integration_ms" => config.budgets[Tier::Integration as usize] = millis()?,
+        "e2e_ms" => config.budgets[Tier::E2e as usize] = millis()?,
+        "alone_runs" => match number(value.get_ref()) {
+            Some(Number::Integer(n)) if (1..=100).contains(&n) => config.alone_runs = n as u32,
+            _ => return Err(wrong("expected a number of runs from 1 to 100")),
         },
-        "tests_dir_tier" => config.tests_dir_tier = tier(&value)?,
-        "unit_without_network" => match value {
-            Value::Bool(b) => config.unit_without_network = b,
-            _ => return Err("expected `true` or `false`".to_owned()),
+        "tests_dir_tier" => config.tests_dir_tier = tier(value)?,
+        "unit_without_network" => match value.get_ref() {
+            DeValue::Boolean(b) => config.unit_without_network = *b,
+            _ => return Err(wrong("expected `true` or `false`")),
         },
-        "expect" => match value {
-            Value::Array(items) => {
+        "expect" => match value.get_ref() {
+            DeValue::Array(items) => {
                 config.expect = items.iter().map(tier).collect::<Result<_, _>>()?
             }
-            _ => return Err("expected an array of tiers, such as [\"unit\", \"e2e\"]".to_owned()),
+            _ => {
+                return Err(wrong(
+                    "expected an array of tiers, such as [\"unit\", \"e2e\"]",
+                ));
+            }
         },
         _ => unreachable!("every key of KEYS is applied"),
     }
     Ok(())
-}
-
-/// The line up to a `#` that is not inside a string.
-fn strip_comment(line: &str) -> &str {
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            '#' if !in_string => return &line[..i],
-            _ => {}
-        }
-    }
-    line
-}
-
-fn parse_value(text: &str) -> Result<Value, String> {
-    let (value, rest) = parse_prefix(text)?;
-    match rest.trim() {
-        "" => Ok(value),
-        rest => Err(format!("unexpected `{rest}` after the value")),
-    }
-}
-
-/// Parses one value at the start of `text`; returns it and the text after it.
-fn parse_prefix(text: &str) -> Result<(Value, &str), String> {
-    if let Some(mut rest) = text.strip_prefix('[') {
-        let mut items = Vec::new();
-        loop {
-            rest = rest.trim_start();
-            if rest.is_empty() {
-                return Err(
-                    "an array continues with `,` or ends with `]` on the same line".to_owned(),
-                );
-            }
-            if let Some(after) = rest.strip_prefix(']') {
-                return Ok((Value::Array(items), after));
-            }
-            let (item, after) = parse_prefix(rest)?;
-            items.push(item);
-            rest = after.trim_start();
-            if let Some(after) = rest.strip_prefix(',') {
-                rest = after;
-            } else if !rest.starts_with(']') {
-                return Err(
-                    "an array continues with `,` or ends with `]` on the same line".to_owned(),
-                );
-            }
-        }
-    }
-    if let Some(body) = text.strip_prefix('"') {
-        let mut out = String::new();
-        let mut chars = body.char_indices();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '"' => return Ok((Value::String(out), &body[i + 1..])),
-                '\\' => match chars.next().map(|(_, c)| c) {
-                    Some('"') => out.push('"'),
-                    Some('\\') => out.push('\\'),
-                    Some('n') => out.push('\n'),
-                    Some('t') => out.push('\t'),
-                    _ => {
-                        return Err(
-                            "unsupported escape in string: use \\\", \\\\, \\n or \\t".to_owned()
-                        );
-                    }
-                },
-                c => out.push(c),
-            }
-        }
-        return Err("unterminated string".to_owned());
-    }
-    let end = text.find([',', ']', ' ', '\t']).unwrap_or(text.len());
-    let (word, rest) = text.split_at(end);
-    let value = match word {
-        "true" => Value::Bool(true),
-        "false" => Value::Bool(false),
-        _ => {
-            let digits = word.replace('_', "");
-            if let Ok(n) = digits.parse::<i64>() {
-                Value::Integer(n)
-            } else if let Some(n) = digits.parse::<f64>().ok().filter(|n| n.is_finite()) {
-                Value::Decimal(n)
-            } else {
-                return Err(format!(
-                    "`{word}` is not a value this file understands: a number, a \"string\", true, false or [an, array]"
-                ));
-            }
-        }
-    };
-    Ok((value, rest))
 }
 
 #[cfg(test)]
@@ -342,22 +336,52 @@ mod tests {
         assert_eq!(parse(text), Ok(expected));
     }
 
-    #[test_case("[shape]\nunit_flor = 70", "2: unknown key `unit_flor` in `[shape]`: expected `unit_floor`, `e2e_ceiling`" ; "a misspelt key")]
-    #[test_case("unit_floor = 70", "1: key `unit_floor` outside a table: put it under `[shape]`, `[budget]` or `[tiers]`" ; "a key outside a table")]
-    #[test_case("[pyramid]", "1: unknown table `[pyramid]`: expected `[shape]`, `[budget]` or `[tiers]`" ; "an unknown table")]
-    #[test_case("[shape]\nunit_floor = 170", "2: `unit_floor`: expected a percentage from 0 to 100" ; "a share over a hundred")]
-    #[test_case("[budget]\nunit_ms = \"100ms\"", "2: `unit_ms`: expected a number of milliseconds above 0" ; "a budget with a unit")]
-    #[test_case("[budget]\nalone_runs = 0", "2: `alone_runs`: expected a number of runs from 1 to 100" ; "no alone runs")]
-    #[test_case("[tiers]\nexpect = [\"unit\", \"smoke\"]", "2: `expect`: unknown tier `smoke`: expected `unit`, `integration` or `e2e`" ; "an unknown tier")]
-    #[test_case("[tiers]\nexpect = [\"unit\",\n", "2: an array continues with `,` or ends with `]` on the same line" ; "a multi line array")]
-    #[test_case("[tiers]\nunit_without_network = yes", "2: `yes` is not a value this file understands: a number, a \"string\", true, false or [an, array]" ; "a bare word")]
-    #[test_case("[tiers]\ntests_dir_tier = \"e2e\" extra", "2: unexpected `extra` after the value" ; "text after the value")]
-    fn mistakes_are_reported_with_their_line(text: &str, expected: &str) {
-        assert_eq!(parse(text), Err(expected.to_owned()));
+    #[test_case("[shape]\nunit_flor = 70", "2:1: unknown key `unit_flor` in `[shape]`: expected `unit_floor`, `e2e_ceiling`" ; "a misspelt key")]
+    #[test_case("unit_floor = 70", "1:1: key `unit_floor` outside a table: put it under `[shape]`, `[budget]` or `[tiers]`" ; "a key outside a table")]
+    #[test_case("[pyramid]", "1:2: unknown table `[pyramid]`: expected `[shape]`, `[budget]` or `[tiers]`" ; "an unknown table")]
+    #[test_case("[shape]\nunit_floor = 170", "2:14: `unit_floor`: expected a percentage from 0 to 100" ; "a share over a hundred")]
+    #[test_case("[budget]\nunit_ms = \"100ms\"", "2:11: `unit_ms`: expected a number of milliseconds above 0" ; "a budget with a unit")]
+    #[test_case("[budget]\nalone_runs = 0", "2:14: `alone_runs`: expected a number of runs from 1 to 100" ; "no alone runs")]
+    #[test_case("[budget]\nalone_runs = 2.5", "2:14: `alone_runs`: expected a number of runs from 1 to 100" ; "a fraction of a run")]
+    #[test_case("[tiers]\nexpect = [\"unit\", \"smoke\"]", "2:19: `expect`: unknown tier `smoke`: expected `unit`, `integration` or `e2e`" ; "an unknown tier")]
+    #[test_case("[tiers]\nexpect = \"unit\"", "2:10: `expect`: expected an array of tiers, such as [\"unit\", \"e2e\"]" ; "a tier outside an array")]
+    #[test_case("[tiers]\nunit_without_network = 1", "2:24: `unit_without_network`: expected `true` or `false`" ; "a number for a switch")]
+    #[test_case("[shape]\ne2e_ceiling = 5\nunit_floor = -1", "3:14: `unit_floor`: expected a percentage from 0 to 100" ; "the mistake on a later line of the table")]
+    fn mistakes_are_reported_with_their_key_line_and_column(text: &str, expected: &str) {
+        assert_eq!(
+            parse(text).map_err(|m| m.to_string()),
+            Err(expected.to_owned())
+        );
+    }
+
+    #[test_case("[tiers]\nunit_without_network = yes", 2 ; "a bare word")]
+    #[test_case("[tiers]\ntests_dir_tier = \"e2e\" extra", 2 ; "text after the value")]
+    #[test_case("[budget]\nunit_ms = 5\nunit_ms = 6", 3 ; "a key given twice")]
+    #[test_case("[tiers]\nexpect = [\"unit\",\n", 2 ; "an unclosed array")]
+    fn toml_syntax_errors_are_reported_with_their_line(text: &str, line: usize) {
+        let mistake = parse(text).unwrap_err();
+        assert_eq!(mistake.line, line, "{mistake}");
+        assert!(!mistake.message.is_empty());
     }
 
     #[test]
-    fn a_hash_inside_a_string_is_not_a_comment() {
-        assert_eq!(strip_comment(r#"a = "x # y" # comment"#), r#"a = "x # y" "#);
+    fn arrays_may_span_lines_and_tables_may_be_inline() {
+        let text = "shape = { unit_floor = 60 }\n[tiers]\nexpect = [\n  \"unit\", # the base\n  \"e2e\",\n]\n";
+        let config = parse(text).unwrap();
+        assert_eq!(config.unit_floor, 60.0);
+        assert_eq!(config.expect, [Tier::Unit, Tier::E2e]);
+    }
+
+    #[test]
+    fn a_mistake_is_rendered_with_its_file_and_a_caret_under_the_value() {
+        let text = "[shape]\nunit_floor = 170 # percent\n";
+        let rendered = parse(text).unwrap_err().render(PATH, text);
+        let expected = [
+            ".config/pyramid.toml:2:14: `unit_floor`: expected a percentage from 0 to 100",
+            "  |",
+            "2 | unit_floor = 170 # percent",
+            "  |              ^^^",
+        ];
+        assert_eq!(rendered, expected.join("\n"));
     }
 }

@@ -7,7 +7,7 @@
 
 use super::check::{check, ok_line};
 use super::{Config, Ignore, Inventory, Isolation, Tier, TimingSource, human};
-use crate::json::Value;
+use serde_json::{Map, Value, json};
 
 /// The width of a bar holding every test. Odd, so every bar (odd too) centres exactly.
 const WIDTH: usize = 35;
@@ -154,68 +154,57 @@ fn timing(inventory: &Inventory) -> String {
     }
 }
 
-/// The inventory, the limits and the verdict as JSON, for machines.
+/// The inventory, the limits and the verdict as JSON, for machines: pretty-printed by
+/// serde_json, keys in the order written here.
 pub fn json(inventory: &Inventory, config: &Config) -> String {
     let verdict = check(inventory, config);
-    let ms = |d: std::time::Duration| Value::Number((d.as_secs_f64() * 1e6).round() / 1e3);
-    let tiers = Tier::ALL.iter().map(|&tier| {
-        let slowest = inventory.slowest(tier).map(|t| {
-            let time = t.time.expect("the slowest test has a time");
-            Value::object([
-                ("name", t.name.as_str().into()),
-                ("binary", t.binary.as_str().into()),
-                ("ms", ms(time.duration)),
-            ])
-        });
-        let value = Value::object([
-            ("tests", inventory.running(tier).count().into()),
-            ("ignored", inventory.ignored(tier).count().into()),
-            (
-                "share",
-                inventory
-                    .share(tier)
-                    .map(|s| (s * 10.0).round() / 10.0)
-                    .into(),
-            ),
-            ("total_ms", ms(inventory.total_time(tier))),
-            ("slowest", slowest.unwrap_or(Value::Null)),
-            ("budget_ms", ms(config.budget(tier))),
-        ]);
-        (tier.name().to_owned(), value)
-    });
-    let tests = inventory.tests.iter().map(|t| {
-        let (ignored, reason) = match &t.ignore {
-            None => (false, Value::Null),
-            Some(Ignore::Reason(r)) => (true, r.as_str().into()),
-            Some(Ignore::NoReason { .. }) => (true, "".into()),
-            Some(Ignore::ReasonNotListed) => (true, Value::Null),
-        };
-        Value::object([
-            ("tier", t.tier.name().into()),
-            ("binary", t.binary.as_str().into()),
-            ("name", t.name.as_str().into()),
-            ("ms", t.time.map_or(Value::Null, |time| ms(time.duration))),
-            ("averaged", t.time.is_some_and(|time| time.averaged).into()),
-            (
-                "alone_ms",
-                t.time
-                    .and_then(|time| time.alone)
-                    .map_or(Value::Null, |alone| ms(alone.fastest)),
-            ),
-            (
-                "alone_runs",
-                t.time
-                    .and_then(|time| time.alone)
-                    .map_or(Value::Null, |alone| (alone.runs as usize).into()),
-            ),
-            ("ignored", ignored.into()),
-            ("ignore_reason", reason),
-        ])
-    });
+    let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+    let tiers: Map<String, Value> = Tier::ALL
+        .iter()
+        .map(|&tier| {
+            let slowest = inventory.slowest(tier).map(|t| {
+                let time = t.time.expect("the slowest test has a time");
+                json!({ "name": t.name, "binary": t.binary, "ms": ms(time.duration) })
+            });
+            let value = json!({
+                "tests": inventory.running(tier).count(),
+                "ignored": inventory.ignored(tier).count(),
+                "share": inventory.share(tier).map(|s| (s * 10.0).round() / 10.0),
+                "total_ms": ms(inventory.total_time(tier)),
+                "slowest": slowest,
+                "budget_ms": ms(config.budget(tier)),
+            });
+            (tier.name().to_owned(), value)
+        })
+        .collect();
+    let tests: Vec<Value> = inventory
+        .tests
+        .iter()
+        .map(|t| {
+            let (ignored, reason) = match &t.ignore {
+                None => (false, None),
+                Some(Ignore::Reason(r)) => (true, Some(r.as_str())),
+                Some(Ignore::NoReason { .. }) => (true, Some("")),
+                Some(Ignore::ReasonNotListed) => (true, None),
+            };
+            let alone = t.time.and_then(|time| time.alone);
+            json!({
+                "tier": t.tier.name(),
+                "binary": t.binary,
+                "name": t.name,
+                "ms": t.time.map(|time| ms(time.duration)),
+                "averaged": t.time.is_some_and(|time| time.averaged),
+                "alone_ms": alone.map(|alone| ms(alone.fastest)),
+                "alone_runs": alone.map(|alone| alone.runs),
+                "ignored": ignored,
+                "ignore_reason": reason,
+            })
+        })
+        .collect();
     let timing = match inventory.timing {
-        TimingSource::NotMeasured => Value::Null,
-        TimingSource::NextestJunit => "nextest-junit".into(),
-        TimingSource::Binaries => "binaries".into(),
+        TimingSource::NotMeasured => None,
+        TimingSource::NextestJunit => Some("nextest-junit"),
+        TimingSource::Binaries => Some("binaries"),
     };
     let isolation = match &inventory.isolation {
         Isolation::NotRun => "not-run",
@@ -223,47 +212,23 @@ pub fn json(inventory: &Inventory, config: &Config) -> String {
         Isolation::Off => "off",
         Isolation::Unavailable(_) => "unavailable",
     };
-    Value::object([
-        ("ok", verdict.is_ok().into()),
-        (
-            "failures",
-            Value::Array(
-                verdict
-                    .failures
-                    .iter()
-                    .map(|f| f.to_string().into())
-                    .collect(),
-            ),
-        ),
-        (
-            "warnings",
-            Value::Array(
-                verdict
-                    .warnings
-                    .iter()
-                    .map(|w| w.to_string().into())
-                    .collect(),
-            ),
-        ),
-        ("tiers", Value::Object(tiers.collect())),
-        (
-            "limits",
-            Value::object([
-                ("unit_floor", config.unit_floor.into()),
-                ("e2e_ceiling", config.e2e_ceiling.into()),
-                (
-                    "expect",
-                    Value::Array(config.expect.iter().map(|t| t.name().into()).collect()),
-                ),
-                ("file", config.file.clone().into()),
-            ]),
-        ),
-        ("unit_isolation", isolation.into()),
-        ("timings", timing),
-        ("doctests_counted", false.into()),
-        ("tests", Value::Array(tests.collect())),
-    ])
-    .pretty()
+    let report = json!({
+        "ok": verdict.is_ok(),
+        "failures": verdict.failures.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "warnings": verdict.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "tiers": tiers,
+        "limits": {
+            "unit_floor": config.unit_floor,
+            "e2e_ceiling": config.e2e_ceiling,
+            "expect": config.expect.iter().map(|t| t.name()).collect::<Vec<_>>(),
+            "file": config.file,
+        },
+        "unit_isolation": isolation,
+        "timings": timing,
+        "doctests_counted": false,
+        "tests": tests,
+    });
+    serde_json::to_string_pretty(&report).expect("a JSON value always serialises")
 }
 
 #[cfg(test)]
@@ -377,21 +342,51 @@ mod tests {
 
     #[test]
     fn the_json_report_carries_the_verdict_the_tiers_and_every_test() {
-        let report = crate::json::parse(&json(&healthy(), &Config::default())).unwrap();
-        assert_eq!(report.get("ok"), Some(&Value::Bool(true)));
-        let unit = report.get("tiers").and_then(|t| t.get("unit")).unwrap();
-        assert_eq!(unit.get("tests"), Some(&Value::Number(36.0)));
-        assert_eq!(unit.get("share"), Some(&Value::Number(90.0)));
+        let text = json(&healthy(), &Config::default());
+        let report: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(report["ok"], true);
+        let unit = &report["tiers"]["unit"];
+        assert_eq!(unit["tests"], 36);
+        assert_eq!(unit["share"], 90.0);
+        assert_eq!(unit["slowest"]["ms"], 36.0);
+        assert_eq!(unit["budget_ms"], 100.0);
         assert_eq!(
-            unit.get("slowest").and_then(|s| s.get("ms")),
-            Some(&Value::Number(36.0))
+            report["tiers"]["e2e"]["slowest"]["name"],
+            "[e2e] cli::help prints the commands"
         );
-        assert_eq!(report.get("tests").map(|t| t.as_array().len()), Some(40));
+        assert_eq!(report["tests"].as_array().map(Vec::len), Some(40));
+        assert_eq!(report["tests"][0]["alone_ms"], Value::Null);
+        assert_eq!(report["timings"], "nextest-junit");
+        assert_eq!(report["limits"]["file"], Value::Null);
+        assert_eq!(report["doctests_counted"], false);
+    }
+
+    #[test]
+    fn the_json_report_keeps_its_keys_in_reading_order_indented_by_two_spaces() {
+        let text = json(&healthy(), &Config::default());
+        let top: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("  \"")?.split('"').next())
+            .collect();
         assert_eq!(
-            report.get("timings").and_then(Value::as_str),
-            Some("nextest-junit")
+            top,
+            [
+                "ok",
+                "failures",
+                "warnings",
+                "tiers",
+                "limits",
+                "unit_isolation",
+                "timings",
+                "doctests_counted",
+                "tests"
+            ]
         );
-        assert_eq!(report.get("doctests_counted"), Some(&Value::Bool(false)));
+        let tiers: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("    \"")?.strip_suffix("\": {"))
+            .collect();
+        assert_eq!(tiers, ["unit", "integration", "e2e"]);
     }
 
     #[test]

@@ -12,8 +12,10 @@
 //! 7. docs: `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps`
 //! 8. fuzz: every fuzz target for 10 s, installing cargo-fuzz when missing (needs the
 //!    nightly toolchain)
-//! 9. pyramid: the shape and budgets, from the times of step 4; a test over half its budget
-//!    there is first timed again alone (`alone_runs` in `.config/pyramid.toml`)
+//! 9. bench: `cargo xtask bench --smoke`, every performance workload at small sizes: each
+//!    must run and give the right results (times are printed, never judged)
+//! 10. pyramid: the shape and budgets, from the times of step 4; a test over half its budget
+//!     there is first timed again alone (`alone_runs` in `.config/pyramid.toml`)
 //!
 //! The test binaries are built once (step 3) and step 4 reuses them, whichever runner runs them.
 
@@ -71,6 +73,11 @@ const STEPS: &[Step] = &[
         "fuzz",
         "every fuzz target for 10 s (cargo-fuzz on nightly): a smoke test",
         fuzz,
+    ),
+    (
+        "bench",
+        "cargo xtask bench --smoke: every workload runs and gives the right results",
+        bench,
     ),
     (
         "pyramid",
@@ -235,6 +242,12 @@ fn examples(_: &mut State) -> Result<()> {
 /// 10 seconds each without a crash (`cargo xtask fuzz all --time 600` is the real run).
 fn fuzz(_: &mut State) -> Result<()> {
     super::fuzz::main(&["all".to_owned(), "--time".to_owned(), "10".to_owned()])
+}
+
+/// The performance workloads at small sizes, once, in the dev build: a check that each runs
+/// and is right. The targets are measured by `cargo xtask bench`, on a quiet machine.
+fn bench(_: &mut State) -> Result<()> {
+    super::bench::main(&["--smoke".to_owned()])
 }
 
 fn docs(_: &mut State) -> Result<()> {

@@ -1,21 +1,36 @@
 //! `netsplit what-if`: one agent cut off from the master for a while, and what each
-//! kind of framework sees, answered by the model in milliseconds.
+//! kind of framework sees, answered by the model in milliseconds. With `--policy`,
+//! what a framework following that policy does about its tasks (`policy.rs`).
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use netsplit::model::{
-    Awareness, Checkpointing, Cluster, Duration, Fact, FrameworkEvent, Instant, TraceEvent, Version,
+    Awareness, Checkpointing, Cluster, ClusterBuilder, Duration, Fact, FrameworkEvent, Instant,
+    TraceEvent, Version,
 };
+
+mod policy;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// How long the agent is cut off, e.g. `80s`, `5mins`
+    /// How long the agent is cut off, e.g. `80s`, `5mins`; with `--policy`, a
+    /// comma-separated list gives a table, e.g. `100s,400s,700s`
     #[arg(long = "for", value_name = "DURATION")]
     length: String,
-    /// The Mesos version of the master
+    /// The Mesos version of the master; with `--policy`, a comma-separated list gives
+    /// a table, e.g. `1.0,1.4,1.12`
     #[arg(long, default_value = "1.12")]
     version: String,
+    /// What happens to the tasks of a framework that follows this policy: `relaunch`,
+    /// `relaunch-and-kill`, `marathon` (inactive after 5mins, expunge after 10mins),
+    /// `marathon:INACTIVE,EXPUNGE`, `wait` (10mins) or `wait:DEADLINE`; `all` for a
+    /// table of every built-in
+    #[arg(long, value_name = "POLICY")]
+    policy: Option<String>,
+    /// With `--policy`: the framework also reconciles every DURATION
+    #[arg(long, value_name = "DURATION", requires = "policy")]
+    reconcile_every: Option<String>,
     /// A master flag, e.g. `--flag agent_ping_timeout=10s` (repeatable)
     #[arg(long = "flag", value_name = "NAME=VALUE")]
     flags: Vec<String>,
@@ -33,6 +48,15 @@ fn fail(message: String) -> ExitCode {
 }
 
 pub fn run(args: Args) -> ExitCode {
+    if let Some(policy) = &args.policy {
+        return match policy::run(&args, policy) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => fail(message),
+        };
+    }
     let length: Duration = match args.length.parse() {
         Ok(d) => d,
         Err(e) => return fail(format!("--for: {e}")),
@@ -41,14 +65,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(v) => v,
         Err(e) => return fail(format!("--version: {e}")),
     };
-    let before_ping = match args.phase.as_str() {
-        "after-ping" => false,
-        "before-ping" => true,
-        other => {
-            return fail(format!(
-                "--phase: `{other}` is not a phase; use `after-ping` or `before-ping`"
-            ));
-        }
+    let before_ping = match phase(&args.phase) {
+        Ok(phase) => phase == Phase::BeforePing,
+        Err(message) => return fail(message),
     };
     let mut builder = Cluster::builder();
     builder
@@ -58,15 +77,8 @@ pub fn run(args: Args) -> ExitCode {
         .framework("legacy", Awareness::NotAware, Checkpointing::On)
         .task("aware", "aware-task", "a1")
         .task("legacy", "legacy-task", "a1");
-    for flag in &args.flags {
-        let Some((name, value)) = flag.split_once('=') else {
-            return fail(format!(
-                "--flag: `{flag}` is not NAME=VALUE, e.g. `agent_ping_timeout=10s`"
-            ));
-        };
-        if let Err(e) = builder.master_flag(name, value) {
-            return fail(format!("--flag: {e}"));
-        }
+    if let Err(message) = master_flags(&mut builder, &args.flags) {
+        return fail(message);
     }
     let mut cluster = match builder.build() {
         Ok(c) => c,
@@ -241,4 +253,38 @@ fn update_text(u: &netsplit::model::StatusUpdate) -> String {
         let _ = write!(text, " ({reason})");
     }
     text
+}
+
+/// Where in the ping grid the cut falls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Just after a ping was answered: the slowest detection.
+    AfterPing,
+    /// Just before a ping is due: the fastest detection.
+    BeforePing,
+}
+
+fn phase(text: &str) -> Result<Phase, String> {
+    match text {
+        "after-ping" => Ok(Phase::AfterPing),
+        "before-ping" => Ok(Phase::BeforePing),
+        other => Err(format!(
+            "--phase: `{other}` is not a phase; use `after-ping` or `before-ping`"
+        )),
+    }
+}
+
+/// Applies `--flag NAME=VALUE` arguments.
+fn master_flags(builder: &mut ClusterBuilder, flags: &[String]) -> Result<(), String> {
+    for flag in flags {
+        let Some((name, value)) = flag.split_once('=') else {
+            return Err(format!(
+                "--flag: `{flag}` is not NAME=VALUE, e.g. `agent_ping_timeout=10s`"
+            ));
+        };
+        builder
+            .master_flag(name, value)
+            .map_err(|e| format!("--flag: {e}"))?;
+    }
+    Ok(())
 }

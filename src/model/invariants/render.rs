@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use super::check::Violation;
 use super::schedule::{
-    Applied, DROPPABLE, FRAMEWORKS, Naming, Op, RATE_LIMIT, RateLimited, SETTLE, Shape, Tasks,
+    Applied, DROPPABLE, FAILOVER_TIMEOUT, FRAMEWORKS, Naming, Op, RATE_LIMIT, RateLimited, SETTLE,
+    Shape, Tasks,
 };
 use crate::model::{Awareness, Checkpointing, Direction, Drops, Instant, WorkDir};
 use crate::time::Duration;
@@ -73,7 +74,7 @@ fn given(shape: &Shape, out: &mut String) {
         let _ = writeln!(
             out,
             "    And \"{name}\" has a failover timeout of {}",
-            super::schedule::FAILOVER_TIMEOUT
+            FAILOVER_TIMEOUT
         );
     }
     for (task, framework, host) in shape.initial_tasks() {

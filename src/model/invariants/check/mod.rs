@@ -5,7 +5,6 @@
 //! A [`Checker`] reads the cluster after each event: the new trace entries and
 //! inbox events since its last look (incrementally, so a long schedule stays cheap),
 //! and the master's and agents' state as it stands.
-
 //!
 //! One file per source of what is checked: `trace.rs` (new trace entries: facts,
 //! messages, orders lost on the wire), `inbox.rs` (what frameworks receive),

@@ -7,6 +7,10 @@
 //! every limit at once parses and expands in well under a second and a few hundred
 //! MiB; without them, a million table rows took 1.2 GiB and a million examples two.
 
+/// The most lines in one file: the parser keeps a record of every line, so a file of
+/// 16 MiB of blank lines would cost it 1.4 GiB. Lines past the limit are not read.
+pub const MAX_LINES: usize = 500_000;
+
 /// The longest line, in bytes. A longer one is a diagnostic and is read as cut at
 /// the limit: step texts, titles and cells stay small enough to match, suggest and
 /// print.

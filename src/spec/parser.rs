@@ -20,19 +20,24 @@ use super::ast::{
 use super::check;
 use super::diagnostic::{Diagnostic, Span, to_u32};
 use super::lexer::{self, Block, Line, Misspelling, Problem, Token};
-use super::limits::{MAX_LINE_BYTES, MAX_NAME_CHARS, MAX_STEPS, MAX_TABLE_ROWS};
+use super::limits::{MAX_LINE_BYTES, MAX_LINES, MAX_NAME_CHARS, MAX_STEPS, MAX_TABLE_ROWS};
 
 /// Parses a spec file. Accepts a leading byte-order mark and LF or CRLF line endings.
 pub fn parse(source: &str) -> ParsedFile {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let mut long_lines = Vec::new();
+    let mut too_many = false;
     let lines = source
         .split('\n')
         .enumerate()
-        .map(|(i, raw)| {
+        .map_while(|(i, raw)| {
+            if i == MAX_LINES {
+                too_many = true;
+                return None;
+            }
             let raw = raw.strip_suffix('\r').unwrap_or(raw);
             if raw.len() <= MAX_LINE_BYTES {
-                return Line::new(i, raw);
+                return Some(Line::new(i, raw));
             }
             // Read as cut at the limit, so that nothing downstream meets the rest.
             long_lines.push((i, raw.len()));
@@ -40,7 +45,7 @@ pub fn parse(source: &str) -> ParsedFile {
             while !raw.is_char_boundary(end) {
                 end -= 1;
             }
-            Line::new(i, &raw[..end])
+            Some(Line::new(i, &raw[..end]))
         })
         .collect();
     let mut parser = Parser {
@@ -59,6 +64,16 @@ pub fn parse(source: &str) -> ParsedFile {
         rows: 0,
         steps: 0,
     };
+    if too_many {
+        parser
+            .error(
+                Span::new(to_u32(MAX_LINES + 1), 1),
+                1,
+                format!("more than {MAX_LINES} lines in one file"),
+                "one line too many",
+            )
+            .help("split the file; lines past this one are not read");
+    }
     for (i, len) in long_lines {
         parser
             .error(

@@ -53,6 +53,24 @@ fn a_100_mib_spec_file_is_refused_by_its_size_and_the_other_files_still_run() {
 }
 
 #[test]
+fn a_file_of_sixteen_million_blank_lines_is_refused_at_the_line_past_the_limit() {
+    let dir = scratch("hostile-lines");
+    write(&dir, "specs/good.feature", GOOD);
+    // Just under 16 MiB: every line costs the parser a record, whatever is on it.
+    let text = format!("Feature: blank\n{}", "\n".repeat(16 * 1024 * 1024 - 100));
+    write(&dir, "specs/blank.feature", &text);
+    let run = run_in(&dir, &[]);
+    assert_contained(&run);
+    let failure = run.failure("[unit] specs/blank.feature");
+    for part in [
+        "error: more than 500000 lines in one file\n",
+        "--> specs/blank.feature:500001:1\n",
+    ] {
+        assert!(failure.contains(part), "no {part:?} in\n{failure}");
+    }
+}
+
+#[test]
 fn a_scenario_of_100000_steps_runs_to_its_end() {
     let dir = scratch("hostile-steps");
     let mut text = String::from(

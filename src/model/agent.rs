@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::flags::AgentFlags;
 use super::message::{
-    AgentId, AgentUpdate, FrameworkId, FrameworkInfo, Message, TaskId, TaskReport,
+    AgentId, AgentUpdate, FrameworkId, FrameworkInfo, Message, Name, TaskId, TaskReport,
 };
 use super::rng::Rng;
 use super::status::{Reason, Source, TaskState};
@@ -104,7 +104,7 @@ struct AgentTask {
 /// A Mesos agent.
 #[derive(Clone, Debug)]
 pub struct Agent {
-    host: String,
+    host: Name,
     version: Version,
     flags: AgentFlags,
     state: AgentState,
@@ -130,7 +130,7 @@ pub struct Agent {
 impl Agent {
     pub fn new(host: &str, version: Version, flags: AgentFlags, seed: u64) -> Agent {
         Agent {
-            host: host.to_string(),
+            host: host.into(),
             version,
             flags,
             state: AgentState::Disconnected,
@@ -152,6 +152,11 @@ impl Agent {
     }
 
     pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The host's name, shared with the messages that carry it.
+    pub(crate) fn host_name(&self) -> &Name {
         &self.host
     }
 
@@ -187,7 +192,7 @@ impl Agent {
         self.is_alive()
             && self
                 .tasks
-                .get(&(framework.to_string(), task.to_string()))
+                .get(&(framework.into(), task.into()))
                 .is_some_and(|t| !t.state.is_terminal())
     }
 
@@ -282,7 +287,7 @@ impl Agent {
                 self.timers.clear();
                 self.retry_timers.clear();
                 self.push_fact(Fact::AgentHostDied {
-                    host: self.host.clone(),
+                    host: self.host.to_string(),
                 });
             }
         }
@@ -366,7 +371,7 @@ impl Agent {
         }
         let message = match &self.id {
             None => Message::RegisterAgent {
-                host: self.host.clone(),
+                host: self.host.to_string(),
             },
             Some(agent) => Message::ReregisterAgent {
                 agent: agent.clone(),
@@ -582,7 +587,7 @@ impl Agent {
         self.frameworks.remove(framework);
         self.push_fact(Fact::AgentFrameworkShutDown {
             agent,
-            framework: framework.to_string(),
+            framework: framework.into(),
         });
     }
 
@@ -664,7 +669,7 @@ impl Agent {
         if self.state == AgentState::Running {
             self.send(Message::ExitedExecutor {
                 framework,
-                task: task.to_string(),
+                task: task.into(),
             });
         }
     }

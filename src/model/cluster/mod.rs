@@ -32,7 +32,7 @@ use std::fmt;
 use super::agent::Agent;
 use super::flags::{AgentFlags, MasterFlags};
 use super::master::Master;
-use super::message::{AgentId, FrameworkEvent, FrameworkId, FrameworkInfo, TaskId};
+use super::message::{AgentId, FrameworkEvent, FrameworkId, FrameworkInfo, Name, TaskId};
 use super::network::Network;
 use super::trace::TraceEntry;
 use super::version::Version;
@@ -268,7 +268,7 @@ impl Cluster {
     }
 
     pub fn frameworks(&self) -> impl Iterator<Item = &str> {
-        self.schedulers.keys().map(String::as_str)
+        self.schedulers.keys().map(Name::as_str)
     }
 
     pub fn has_framework(&self, name: &str) -> bool {

@@ -8,7 +8,7 @@
 use super::{Cluster, ClusterError, OperatorResponse, Received};
 use crate::model::agent::{AgentInput, AgentOutput};
 use crate::model::master::{Call, MasterInput, MasterOutput};
-use crate::model::message::FrameworkEvent;
+use crate::model::message::{FrameworkEvent, Name};
 use crate::model::network::{Direction, Sent};
 use crate::model::trace::{Endpoint, Fact, TraceEntry, TraceEvent};
 use crate::time::Instant;
@@ -40,7 +40,7 @@ impl Cluster {
                 },
             ),
             (_, Endpoint::Agent(host)) => {
-                if let Some(agent) = self.agents.get_mut(host) {
+                if let Some(agent) = self.agents.get_mut(host.as_str()) {
                     agent.handle(t, AgentInput::Message(flight.message));
                     let host = host.clone();
                     self.touched(&host);
@@ -62,7 +62,7 @@ impl Cluster {
             for host in std::mem::take(&mut self.dirty) {
                 if let Some(agent) = self.agents.get_mut(&host) {
                     while let Some(output) = agent.poll_output() {
-                        outputs.push((host.clone(), output));
+                        outputs.push((agent.host_name().clone(), output));
                     }
                 }
             }
@@ -117,7 +117,7 @@ impl Cluster {
                 };
                 // Only the terminal update of a withheld task goes unacknowledged.
                 let withheld = ack.as_ref().is_some_and(|(task, _, state)| {
-                    state.is_terminal() && scheduler.withheld.contains(task)
+                    state.is_terminal() && scheduler.withheld.contains(task.as_str())
                 });
                 self.deliver_to_scheduler(&framework, event);
                 if let Some((task, uuid, _)) = ack.filter(|_| !withheld) {
@@ -125,7 +125,7 @@ impl Cluster {
                         now,
                         MasterInput::Call(Call::Acknowledge {
                             framework,
-                            task,
+                            task: task.into(),
                             uuid,
                         }),
                     );
@@ -141,7 +141,7 @@ impl Cluster {
             MasterOutput::Fact(fact) => {
                 match &fact {
                     Fact::AgentAdmitted { agent } => {
-                        self.known_ids.insert(agent.host.clone(), agent.clone());
+                        self.known_ids.insert(agent.host.to_string(), agent.clone());
                         self.agent_available(&agent.host);
                     }
                     Fact::AgentReconnected { agent } | Fact::AgentReadmitted { agent, .. } => {
@@ -171,15 +171,15 @@ impl Cluster {
         });
         self.conduct_received(framework, &event);
         self.record(TraceEvent::Received {
-            framework: framework.to_string(),
+            framework: framework.into(),
             event,
         });
     }
 
-    fn on_agent_output(&mut self, host: &str, output: AgentOutput) {
+    fn on_agent_output(&mut self, host: &Name, output: AgentOutput) {
         match output {
             AgentOutput::Send(message) => {
-                self.put_on_wire(Endpoint::Agent(host.to_string()), Endpoint::Master, message)
+                self.put_on_wire(Endpoint::Agent(host.clone()), Endpoint::Master, message)
             }
             AgentOutput::ProcessExited => {
                 // The OS closes the socket; the master hears of it if the link lets

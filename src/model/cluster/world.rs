@@ -251,7 +251,7 @@ impl Cluster {
     pub fn mark_gone(&mut self, host: &str) -> Result<(), ClusterError> {
         self.require_agent(host)?;
         let agent = self.agent_id(host).cloned().unwrap_or(AgentId {
-            host: host.to_string(),
+            host: host.into(),
             incarnation: 0,
         });
         self.master_input(MasterInput::Operator(OperatorRequest::MarkAgentGone {

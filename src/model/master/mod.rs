@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::flags::{MasterFlags, RegistryKind};
 use super::message::{
-    AgentId, FrameworkEvent, FrameworkId, FrameworkInfo, Message, TaskId, TaskReport,
+    AgentId, FrameworkEvent, FrameworkId, FrameworkInfo, Message, Name, TaskId, TaskReport,
 };
 use super::metrics::Metrics;
 use super::status::TaskState;
@@ -127,7 +127,7 @@ pub enum OperatorRequest {
 pub enum MasterInput {
     /// A message from the agent process on `from`.
     Message {
-        from: String,
+        from: Name,
         message: Message,
     },
     /// The socket to the agent process on `host` closed (rule B).
@@ -143,7 +143,7 @@ pub enum MasterInput {
 pub enum MasterOutput {
     /// A message to the agent process on `to`.
     Send {
-        to: String,
+        to: Name,
         message: Message,
     },
     /// An event for a connected framework's scheduler.
@@ -469,7 +469,7 @@ impl Master {
                 .chain(registry.unreachable.iter().map(|(a, _)| a))
                 .chain(registry.gone.iter().map(|(a, _)| a))
             {
-                let seen = master.incarnations.entry(id.host.clone()).or_default();
+                let seen = master.incarnations.entry(id.host.to_string()).or_default();
                 *seen = (*seen).max(id.incarnation);
             }
             master.registry = registry;
@@ -566,7 +566,7 @@ impl Master {
     }
 
     /// Dispatches a message from the agent process on `from` to its rule.
-    fn receive(&mut self, from: String, message: Message) {
+    fn receive(&mut self, from: Name, message: Message) {
         match message {
             Message::RegisterAgent { host } => self.register_agent(host),
             Message::ReregisterAgent {

@@ -46,7 +46,10 @@ impl Master {
         }
         // The agent chose its ID (its host and incarnation); the master admits it.
         let incarnation = self.next_incarnation(&host);
-        let agent = AgentId { host, incarnation };
+        let agent = AgentId {
+            host: host.into(),
+            incarnation,
+        };
         self.reregistering.insert(agent.clone());
         self.write_registry(RegistryOp::Admit { agent });
     }

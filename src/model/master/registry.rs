@@ -49,7 +49,7 @@ impl Master {
                 self.add_agent(agent.clone(), BTreeMap::new());
                 let ping_timeout = self.flags.total_ping_timeout();
                 self.send(
-                    &agent.host.clone(),
+                    agent.host.clone(),
                     Message::AgentRegistered {
                         agent,
                         ping_timeout,

@@ -51,7 +51,7 @@ impl Master {
             return;
         }
         // Rule E1.5.
-        if self.down_machines.contains(&agent.host) {
+        if self.down_machines.contains(agent.host.as_str()) {
             self.shutdown(from, "Machine is `DOWN`");
             return;
         }

@@ -154,8 +154,14 @@ impl ClusterBuilder {
     }
 
     pub fn task(&mut self, framework: &str, task: &str, host: &str) -> &mut Self {
-        self.tasks
-            .push((framework.into(), task.into(), host.to_string()));
+        // The framework's tasks share its declared name.
+        let framework = self
+            .frameworks
+            .iter()
+            .rev()
+            .find(|f| f.info.id == framework)
+            .map_or_else(|| framework.into(), |f| f.info.id.clone());
+        self.tasks.push((framework, task.into(), host.to_string()));
         self
     }
 

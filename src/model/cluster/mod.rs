@@ -196,12 +196,12 @@ pub struct Cluster {
     skip_retry_at: Instant,
     /// Each agent's next timer, indexed by instant, so that finding the next due
     /// agent does not visit every agent.
-    agent_due: BTreeMap<String, Instant>,
-    due_agents: BTreeSet<(Instant, String)>,
+    agent_due: BTreeMap<Name, Instant>,
+    due_agents: BTreeSet<(Instant, Name)>,
     /// Agents touched since the last drain: only they can have outputs.
-    dirty: BTreeSet<String>,
+    dirty: BTreeSet<Name>,
     /// The agent processes that are alive (registered or trying to be).
-    alive: BTreeSet<String>,
+    alive: BTreeSet<Name>,
     /// Events waiting for the frameworks' policies, oldest first.
     policy_queue: VecDeque<(FrameworkId, policies::PolicyEvent)>,
     policy_timers: BTreeSet<policies::PolicyTimer>,

@@ -60,7 +60,7 @@ impl Cluster {
             }
             let mut outputs = Vec::new();
             for host in std::mem::take(&mut self.dirty) {
-                if let Some(agent) = self.agents.get_mut(&host) {
+                if let Some(agent) = self.agents.get_mut(host.as_str()) {
                     while let Some(output) = agent.poll_output() {
                         outputs.push((agent.host_name().clone(), output));
                     }
@@ -268,15 +268,16 @@ impl Cluster {
         }
         let next = agent.poll_timeout();
         let alive = agent.is_alive();
+        let name = agent.host_name().clone();
         let old = self.agent_due.get(host).copied();
         if old != next {
             if let Some(old) = old {
-                self.due_agents.remove(&(old, host.to_string()));
+                self.due_agents.remove(&(old, name.clone()));
             }
             match next {
                 Some(at) => {
-                    self.agent_due.insert(host.to_string(), at);
-                    self.due_agents.insert((at, host.to_string()));
+                    self.agent_due.insert(name.clone(), at);
+                    self.due_agents.insert((at, name.clone()));
                 }
                 None => {
                     self.agent_due.remove(host);
@@ -285,13 +286,13 @@ impl Cluster {
         }
         if alive != self.alive.contains(host) {
             if alive {
-                self.alive.insert(host.to_string());
+                self.alive.insert(name.clone());
             } else {
                 self.alive.remove(host);
             }
         }
         if !self.dirty.contains(host) {
-            self.dirty.insert(host.to_string());
+            self.dirty.insert(name);
         }
     }
 }

@@ -764,6 +764,11 @@ impl Agent {
             uuid: self.next_uuid,
         };
         let stream = self.streams.entry(key.clone()).or_default();
+        // A stream mostly holds one update at a time: room for one, not the default
+        // four, when the first arrives (a cluster's setup has a stream per task).
+        if stream.pending.capacity() == 0 {
+            stream.pending.reserve_exact(1);
+        }
         stream.pending.push_back(update);
         if stream.pending.len() == 1 {
             stream.interval = STATUS_UPDATE_RETRY_MIN;

@@ -10,7 +10,7 @@
 //! in-memory queue in virtual time, or a real one (`crate::net`) that sends it over
 //! loopback sockets while virtual time follows a scaled real clock.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::message::{Message, MessageKind};
 use super::trace::Endpoint;
@@ -120,32 +120,38 @@ pub trait Wire: std::fmt::Debug + Send {
 #[derive(Clone, Debug, Default)]
 pub struct SimWire {
     latency: Duration,
-    in_flight: BTreeMap<(Instant, u64), InFlight>,
-    seq: u64,
+    /// Messages in flight with their arrival, by arrival and then sending order.
+    /// Every message on the wire has the same latency, so a message sent arrives
+    /// after those sent before it and joins the back; only a shorter latency set
+    /// while messages are in flight makes one overtake others.
+    in_flight: VecDeque<(Instant, InFlight)>,
 }
 
 impl Wire for SimWire {
     fn put(&mut self, now: Instant, flight: InFlight) {
-        self.seq += 1;
-        self.in_flight
-            .insert((now + self.latency, self.seq), flight);
+        let at = now + self.latency;
+        if self.in_flight.back().is_none_or(|(last, _)| *last <= at) {
+            self.in_flight.push_back((at, flight));
+        } else {
+            let place = self.in_flight.partition_point(|(due, _)| *due <= at);
+            self.in_flight.insert(place, (at, flight));
+        }
     }
 
     fn next_arrival(&self) -> Option<Instant> {
-        self.in_flight.keys().next().map(|(at, _)| *at)
+        self.in_flight.front().map(|(at, _)| *at)
     }
 
     fn take(&mut self, now: Instant) -> Option<InFlight> {
-        let (&key, _) = self.in_flight.iter().next()?;
-        if key.0 > now {
+        if self.in_flight.front()?.0 > now {
             return None;
         }
-        self.in_flight.remove(&key)
+        self.in_flight.pop_front().map(|(_, flight)| flight)
     }
 
     fn forget_messages_to(&mut self, host: &str) {
-        let to = Endpoint::Agent(host.into());
-        self.in_flight.retain(|_, m| m.to != to);
+        self.in_flight
+            .retain(|(_, m)| !matches!(&m.to, Endpoint::Agent(to) if to == host));
     }
 
     fn set_latency(&mut self, latency: Duration) {

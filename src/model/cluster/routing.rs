@@ -165,13 +165,14 @@ impl Cluster {
         if matches!(event, FrameworkEvent::Error { .. }) {
             scheduler.subscribed = false;
         }
+        let name = scheduler.info.id.clone();
         scheduler.inbox.push(Received {
             at: now,
             event: event.clone(),
         });
         self.conduct_received(framework, &event);
         self.record(TraceEvent::Received {
-            framework: framework.into(),
+            framework: name,
             event,
         });
     }

@@ -32,11 +32,13 @@ use super::timer::Timers;
 use super::trace::Fact;
 use super::version::Version;
 use crate::time::{Duration, Instant};
+pub use filed::{Filed, Filing};
 use task_cache::TaskCache;
 
 mod disconnect;
 mod failover;
 mod fast_forward;
+mod filed;
 mod frameworks;
 mod health;
 mod observe;
@@ -55,22 +57,19 @@ mod unreachable;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Registry {
     /// Admitted agents, in admission order.
-    pub admitted: Vec<AgentId>,
+    pub admitted: Filed<AgentId>,
     /// Unreachable agents with the time they were marked, in marking order.
-    pub unreachable: Vec<(AgentId, Instant)>,
+    pub unreachable: Filed<(AgentId, Instant)>,
     /// Gone agents with the time they were marked, in marking order.
-    pub gone: Vec<(AgentId, Instant)>,
+    pub gone: Filed<(AgentId, Instant)>,
 }
 
 impl Registry {
     fn unreachable_time(&self, agent: &AgentId) -> Option<Instant> {
-        self.unreachable
-            .iter()
-            .find(|(a, _)| a == agent)
-            .map(|(_, t)| *t)
+        self.unreachable.get(agent).map(|(_, t)| *t)
     }
     fn is_gone(&self, agent: &AgentId) -> bool {
-        self.gone.iter().any(|(a, _)| a == agent)
+        self.gone.contains(agent)
     }
 }
 

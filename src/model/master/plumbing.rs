@@ -95,10 +95,22 @@ impl Master {
     }
 
     pub(super) fn count_transition(&mut self, state: TaskState) {
-        if state.is_terminal() {
-            self.metrics
-                .increment(&format!("master/tasks_{}", state_metric_name(state)));
-        }
+        let counter = match state {
+            TaskState::Finished => "master/tasks_finished",
+            TaskState::Failed => "master/tasks_failed",
+            TaskState::Killed => "master/tasks_killed",
+            TaskState::Error => "master/tasks_error",
+            TaskState::Lost => "master/tasks_lost",
+            TaskState::Dropped => "master/tasks_dropped",
+            TaskState::Gone => "master/tasks_gone",
+            TaskState::GoneByOperator => "master/tasks_gone_by_operator",
+            _ => return,
+        };
+        debug_assert_eq!(
+            counter,
+            format!("master/tasks_{}", state_metric_name(state))
+        );
+        self.metrics.increment(counter);
     }
 
     pub(super) fn remember_removed(&mut self, agent: &AgentId) {

@@ -138,7 +138,7 @@ impl Master {
         self.reregistering.remove(&agent);
         let was_unreachable = self.registry.unreachable_time(&agent).is_some();
         let same_master = self.removed.contains(&agent);
-        self.registry.unreachable.retain(|(a, _)| *a != agent);
+        self.registry.unreachable.remove(&agent);
         self.registry.admitted.push(agent.clone());
         self.push_fact(Fact::AgentReadmitted {
             agent: agent.clone(),

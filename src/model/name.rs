@@ -69,6 +69,8 @@ impl PartialOrd for Name {
 }
 
 impl Ord for Name {
+    /// The order of the text, byte by byte; one shared string is equal to itself
+    /// without a look at its text.
     fn cmp(&self, other: &Name) -> Ordering {
         if Arc::ptr_eq(&self.0, &other.0) {
             Ordering::Equal
@@ -180,6 +182,35 @@ mod tests {
         names.sort();
         let text: Vec<&str> = names.iter().map(Name::as_str).collect();
         assert_eq!(text, ["a", "b", "b", "t10", "t2"]);
+    }
+
+    #[test]
+    fn names_of_any_length_order_as_their_bytes() {
+        let words = [
+            "",
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "abcdefgi",
+            "t1-10",
+            "t1-9",
+            "t10-1",
+            "\u{e9}t\u{e9}",
+            "zz",
+        ];
+        for x in words {
+            for y in words {
+                assert_eq!(
+                    Name::from(x).cmp(&Name::from(y)),
+                    x.cmp(y),
+                    "{x:?} vs {y:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl Cluster {
         } else if self.master.poll_timeout().is_some_and(|d| d <= t) {
             self.master.handle_timeout(t);
         } else if let Some((_, host)) = self.due_agents.first().filter(|(d, _)| *d <= t).cloned() {
-            if let Some(agent) = self.agents.get_mut(host.as_str()) {
+            if let Some(agent) = self.agents.get_mut(&host) {
                 agent.handle_timeout(t);
             }
             self.touched(&host);

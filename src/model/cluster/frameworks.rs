@@ -194,7 +194,7 @@ impl Cluster {
         self.agents
             .iter()
             .find(|(_, a)| a.task_state(task).is_some())
-            .map(|(h, _)| h.clone())
+            .map(|(h, _)| h.to_string())
             .ok_or_else(|| ClusterError::UnknownTask(task.to_string()))
     }
 

@@ -173,7 +173,7 @@ pub struct Cluster {
     seed: u64,
     registry_latency: Duration,
     master: Master,
-    agents: BTreeMap<String, Agent>,
+    agents: BTreeMap<Name, Agent>,
     network: Network,
     schedulers: BTreeMap<FrameworkId, Scheduler>,
     trace: Vec<TraceEntry>,
@@ -256,7 +256,7 @@ impl Cluster {
     }
 
     pub fn hosts(&self) -> impl Iterator<Item = &str> {
-        self.agents.keys().map(String::as_str)
+        self.agents.keys().map(Name::as_str)
     }
 
     /// The latest ID of the agent on `host`, whether or not it is registered now.

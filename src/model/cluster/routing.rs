@@ -40,7 +40,7 @@ impl Cluster {
                 },
             ),
             (_, Endpoint::Agent(host)) => {
-                if let Some(agent) = self.agents.get_mut(host.as_str()) {
+                if let Some(agent) = self.agents.get_mut(host) {
                     agent.handle(t, AgentInput::Message(flight.message));
                     let host = host.clone();
                     self.touched(&host);
@@ -60,7 +60,7 @@ impl Cluster {
             }
             let mut outputs = Vec::new();
             for host in std::mem::take(&mut self.dirty) {
-                if let Some(agent) = self.agents.get_mut(host.as_str()) {
+                if let Some(agent) = self.agents.get_mut(&host) {
                     while let Some(output) = agent.poll_output() {
                         outputs.push((agent.host_name().clone(), output));
                     }

@@ -5,11 +5,11 @@
 //! every ping in every state, never kills anything because it lost the master,
 //! and keeps status updates queued until the master acknowledges them.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::flags::AgentFlags;
 use super::message::{
-    AgentId, AgentUpdate, FrameworkId, FrameworkInfo, Message, TaskId, TaskReport,
+    AgentId, AgentUpdate, FrameworkId, FrameworkInfo, Message, Name, TaskId, TaskReport,
 };
 use super::rng::Rng;
 use super::status::{Reason, Source, TaskState};
@@ -101,10 +101,84 @@ struct AgentTask {
     state: TaskState,
 }
 
+/// The agent's tasks by framework and task, and by task name: a step or an input
+/// that names only the task finds it without visiting the others.
+#[derive(Clone, Debug, Default)]
+struct TaskTable {
+    by_key: BTreeMap<(FrameworkId, TaskId), AgentTask>,
+    /// `(task, framework)` of every entry of `by_key`.
+    by_name: BTreeSet<(TaskId, FrameworkId)>,
+}
+
+impl TaskTable {
+    fn insert(&mut self, key: (FrameworkId, TaskId), task: AgentTask) {
+        self.by_name.insert((key.1.clone(), key.0.clone()));
+        self.by_key.insert(key, task);
+    }
+
+    fn get(&self, key: &(FrameworkId, TaskId)) -> Option<&AgentTask> {
+        self.by_key.get(key)
+    }
+
+    fn contains_key(&self, key: &(FrameworkId, TaskId)) -> bool {
+        self.by_key.contains_key(key)
+    }
+
+    fn remove(&mut self, key: &(FrameworkId, TaskId)) {
+        if self.by_key.remove(key).is_some() {
+            self.by_name.remove(&(key.1.clone(), key.0.clone()));
+        }
+    }
+
+    fn clear(&mut self) {
+        self.by_key.clear();
+        self.by_name.clear();
+    }
+
+    fn retain_frameworks(&mut self, keep: impl Fn(&FrameworkId) -> bool) {
+        self.by_key.retain(|(f, _), _| keep(f));
+        self.by_name.retain(|(_, f)| keep(f));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&(FrameworkId, TaskId), &AgentTask)> {
+        self.by_key.iter()
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&(FrameworkId, TaskId), &mut AgentTask)> {
+        self.by_key.iter_mut()
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &(FrameworkId, TaskId)> {
+        self.by_key.keys()
+    }
+
+    /// The first task of that name, in framework order (a name is one task in a
+    /// cluster that the builder checked).
+    fn key_of(&self, task: &str) -> Option<(FrameworkId, TaskId)> {
+        let from = (TaskId::from(task), FrameworkId::default());
+        self.by_name
+            .range(from..)
+            .next()
+            .filter(|(t, _)| t == task)
+            .map(|(t, f)| (f.clone(), t.clone()))
+    }
+
+    fn find_mut(&mut self, task: &str) -> Option<((FrameworkId, TaskId), &mut AgentTask)> {
+        let key = self.key_of(task)?;
+        let entry = self.by_key.get_mut(&key)?;
+        Some((key, entry))
+    }
+
+    fn find(&self, task: &str) -> Option<(&(FrameworkId, TaskId), &AgentTask)> {
+        let key = self.key_of(task)?;
+        self.by_key.get_key_value(&key)
+    }
+}
+
 /// A Mesos agent.
 #[derive(Clone, Debug)]
 pub struct Agent {
-    host: String,
+    host: Name,
     version: Version,
     flags: AgentFlags,
     state: AgentState,
@@ -113,7 +187,7 @@ pub struct Agent {
     ping_generation: u64,
     registration_generation: u64,
     frameworks: BTreeMap<FrameworkId, FrameworkInfo>,
-    tasks: BTreeMap<(FrameworkId, TaskId), AgentTask>,
+    tasks: TaskTable,
     streams: BTreeMap<(FrameworkId, TaskId), Stream>,
     /// The retry timer last armed for each stream, to disarm it without a search
     /// (it may have fired or been cleared since: disarming it then does nothing).
@@ -130,7 +204,7 @@ pub struct Agent {
 impl Agent {
     pub fn new(host: &str, version: Version, flags: AgentFlags, seed: u64) -> Agent {
         Agent {
-            host: host.to_string(),
+            host: host.into(),
             version,
             flags,
             state: AgentState::Disconnected,
@@ -139,7 +213,7 @@ impl Agent {
             ping_generation: 0,
             registration_generation: 0,
             frameworks: BTreeMap::new(),
-            tasks: BTreeMap::new(),
+            tasks: TaskTable::default(),
             streams: BTreeMap::new(),
             retry_timers: BTreeMap::new(),
             paused: true,
@@ -152,6 +226,11 @@ impl Agent {
     }
 
     pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The host's name, shared with the messages that carry it.
+    pub(crate) fn host_name(&self) -> &Name {
         &self.host
     }
 
@@ -187,15 +266,12 @@ impl Agent {
         self.is_alive()
             && self
                 .tasks
-                .get(&(framework.to_string(), task.to_string()))
+                .get(&(framework.into(), task.into()))
                 .is_some_and(|t| !t.state.is_terminal())
     }
 
     pub fn task_state(&self, task: &str) -> Option<TaskState> {
-        self.tasks
-            .iter()
-            .find(|((_, t), _)| t == task)
-            .map(|(_, t)| t.state)
+        self.tasks.find(task).map(|(_, t)| t.state)
     }
 
     /// Every task the agent holds, running or terminal, with its framework.
@@ -293,7 +369,7 @@ impl Agent {
                 self.timers.clear();
                 self.retry_timers.clear();
                 self.push_fact(Fact::AgentHostDied {
-                    host: self.host.clone(),
+                    host: self.host.to_string(),
                 });
             }
         }
@@ -377,7 +453,7 @@ impl Agent {
         }
         let message = match &self.id {
             None => Message::RegisterAgent {
-                host: self.host.clone(),
+                host: self.host.to_string(),
             },
             Some(agent) => Message::ReregisterAgent {
                 agent: agent.clone(),
@@ -548,7 +624,7 @@ impl Agent {
             return;
         }
         let agent = self.display_id();
-        for ((_, task), t) in &mut self.tasks {
+        for ((_, task), t) in self.tasks.iter_mut() {
             if !t.state.is_terminal() {
                 t.state = TaskState::Killed;
                 self.outputs
@@ -593,7 +669,7 @@ impl Agent {
         self.frameworks.remove(framework);
         self.push_fact(Fact::AgentFrameworkShutDown {
             agent,
-            framework: framework.to_string(),
+            framework: framework.into(),
         });
     }
 
@@ -622,7 +698,7 @@ impl Agent {
                 .filter(|f| !f.checkpoint)
                 .map(|f| f.id.clone())
                 .collect();
-            self.tasks.retain(|(f, _), _| !lost.contains(f));
+            self.tasks.retain_frameworks(|f| !lost.contains(f));
             self.streams.retain(|(f, _), _| !lost.contains(f));
             self.frameworks.retain(|f, _| !lost.contains(f));
         }
@@ -644,21 +720,20 @@ impl Agent {
         source: Source,
         message: Option<String>,
     ) {
-        let Some((key, t)) = self.tasks.iter_mut().find(|((_, t), _)| t == task) else {
+        let Some((key, t)) = self.tasks.find_mut(task) else {
             return;
         };
         if t.state.is_terminal() {
             return;
         }
         t.state = state;
-        let key = key.clone();
         self.enqueue(key, state, reason, source, message);
     }
 
     /// Rule D7 / research on `Slave::executorTerminated`: a non-terminal task fails
     /// with REASON_EXECUTOR_TERMINATED, and the master is told the executor exited.
     fn executor_exited(&mut self, task: &str) {
-        let Some(((framework, _), t)) = self.tasks.iter().find(|((_, t), _)| t == task) else {
+        let Some(((framework, _), t)) = self.tasks.find(task) else {
             return;
         };
         let framework = framework.clone();
@@ -675,7 +750,7 @@ impl Agent {
         if self.state == AgentState::Running {
             self.send(Message::ExitedExecutor {
                 framework,
-                task: task.to_string(),
+                task: task.into(),
             });
         }
     }
@@ -700,6 +775,11 @@ impl Agent {
             uuid: self.next_uuid,
         };
         let stream = self.streams.entry(key.clone()).or_default();
+        // A stream mostly holds one update at a time: room for one, not the default
+        // four, when the first arrives (a cluster's setup has a stream per task).
+        if stream.pending.capacity() == 0 {
+            stream.pending.reserve_exact(1);
+        }
         stream.pending.push_back(update);
         if stream.pending.len() == 1 {
             stream.interval = STATUS_UPDATE_RETRY_MIN;

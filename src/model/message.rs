@@ -7,6 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+pub use super::name::Name;
 use super::status::{Reason, Source, TaskState, UnknownName};
 use crate::time::Instant;
 
@@ -15,7 +16,7 @@ use crate::time::Instant;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AgentId {
     /// The agent's host, as the spec names it ("a1").
-    pub host: String,
+    pub host: Name,
     /// 1 for the first agent on that host, 2 for the next, ...
     pub incarnation: u32,
 }
@@ -31,9 +32,9 @@ impl fmt::Display for AgentId {
 }
 
 /// A framework's name, which is also its ID in the model.
-pub type FrameworkId = String;
+pub type FrameworkId = Name;
 /// A task's name, which is also its ID in the model.
-pub type TaskId = String;
+pub type TaskId = Name;
 
 /// What the master and agents know of a framework (`FrameworkInfo`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -264,7 +265,8 @@ impl fmt::Display for Message {
 /// A status update as a framework's scheduler receives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusUpdate {
-    pub task: TaskId,
+    /// The task's name (a plain string: what a scheduler and its policies keep).
+    pub task: String,
     pub state: TaskState,
     pub reason: Option<Reason>,
     pub source: Option<Source>,

@@ -18,6 +18,7 @@ pub mod flags;
 pub mod master;
 pub mod message;
 pub mod metrics;
+pub mod name;
 pub mod network;
 pub mod policy;
 pub mod rng;
@@ -34,7 +35,9 @@ pub use cluster::{
 };
 pub use flags::{AgentFlags, FlagError, MasterFlags, RateLimit, RegistryKind};
 pub use master::{AgentStatus, Books, Master, TaskView};
-pub use message::{AgentId, FrameworkEvent, FrameworkInfo, Message, MessageKind, StatusUpdate};
+pub use message::{
+    AgentId, FrameworkEvent, FrameworkInfo, Message, MessageKind, Name, StatusUpdate,
+};
 pub use network::Direction;
 pub use status::{Reason, Source, TaskState, UnknownName};
 pub use trace::{Endpoint, Fact, TraceEntry, TraceEvent};

@@ -10,7 +10,7 @@
 //! in-memory queue in virtual time, or a real one (`crate::net`) that sends it over
 //! loopback sockets while virtual time follows a scaled real clock.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::message::{Message, MessageKind};
 use super::trace::Endpoint;
@@ -38,6 +38,33 @@ impl Rules {
 }
 
 /// A message on its way.
+/// The rules of both directions of one host's link.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct HostLinks {
+    to_master: Rules,
+    to_agent: Rules,
+}
+
+impl HostLinks {
+    fn get(&self, direction: Direction) -> &Rules {
+        match direction {
+            Direction::ToMaster => &self.to_master,
+            Direction::ToAgent => &self.to_agent,
+        }
+    }
+
+    fn get_mut(&mut self, direction: Direction) -> &mut Rules {
+        match direction {
+            Direction::ToMaster => &mut self.to_master,
+            Direction::ToAgent => &mut self.to_agent,
+        }
+    }
+
+    fn is_clear(&self) -> bool {
+        self.to_master.is_clear() && self.to_agent.is_clear()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InFlight {
     pub from: Endpoint,
@@ -93,32 +120,38 @@ pub trait Wire: std::fmt::Debug + Send {
 #[derive(Clone, Debug, Default)]
 pub struct SimWire {
     latency: Duration,
-    in_flight: BTreeMap<(Instant, u64), InFlight>,
-    seq: u64,
+    /// Messages in flight with their arrival, by arrival and then sending order.
+    /// Every message on the wire has the same latency, so a message sent arrives
+    /// after those sent before it and joins the back; only a shorter latency set
+    /// while messages are in flight makes one overtake others.
+    in_flight: VecDeque<(Instant, InFlight)>,
 }
 
 impl Wire for SimWire {
     fn put(&mut self, now: Instant, flight: InFlight) {
-        self.seq += 1;
-        self.in_flight
-            .insert((now + self.latency, self.seq), flight);
+        let at = now + self.latency;
+        if self.in_flight.back().is_none_or(|(last, _)| *last <= at) {
+            self.in_flight.push_back((at, flight));
+        } else {
+            let place = self.in_flight.partition_point(|(due, _)| *due <= at);
+            self.in_flight.insert(place, (at, flight));
+        }
     }
 
     fn next_arrival(&self) -> Option<Instant> {
-        self.in_flight.keys().next().map(|(at, _)| *at)
+        self.in_flight.front().map(|(at, _)| *at)
     }
 
     fn take(&mut self, now: Instant) -> Option<InFlight> {
-        let (&key, _) = self.in_flight.iter().next()?;
-        if key.0 > now {
+        if self.in_flight.front()?.0 > now {
             return None;
         }
-        self.in_flight.remove(&key)
+        self.in_flight.pop_front().map(|(_, flight)| flight)
     }
 
     fn forget_messages_to(&mut self, host: &str) {
-        let to = Endpoint::Agent(host.to_string());
-        self.in_flight.retain(|_, m| m.to != to);
+        self.in_flight
+            .retain(|(_, m)| !matches!(&m.to, Endpoint::Agent(to) if to == host));
     }
 
     fn set_latency(&mut self, latency: Duration) {
@@ -132,7 +165,9 @@ impl Wire for SimWire {
 
 #[derive(Debug)]
 pub struct Network {
-    links: BTreeMap<(String, Direction), Rules>,
+    /// The rules of the links that have any, by host; a host whose two directions
+    /// are clear has no entry.
+    links: BTreeMap<String, HostLinks>,
     wire: Box<dyn Wire>,
 }
 
@@ -145,10 +180,10 @@ impl Default for Network {
     }
 }
 
-fn direction_of(from: &Endpoint) -> (String, Direction) {
+fn direction_of(from: &Endpoint) -> (&str, Direction) {
     match from {
         Endpoint::Master => unreachable!("callers resolve the host of a master message"),
-        Endpoint::Agent(host) => (host.clone(), Direction::ToMaster),
+        Endpoint::Agent(host) => (host, Direction::ToMaster),
     }
 }
 
@@ -169,9 +204,7 @@ impl Network {
 
     /// Whether both directions of the link to `host` are clear (no cut, no drop rule).
     pub fn is_host_clear(&self, host: &str) -> bool {
-        [Direction::ToMaster, Direction::ToAgent]
-            .iter()
-            .all(|d| !self.links.contains_key(&(host.to_string(), *d)))
+        !self.links.contains_key(host)
     }
 
     pub fn latency(&self) -> Duration {
@@ -193,27 +226,33 @@ impl Network {
         self.wire.take_closed()
     }
 
-    fn link_of(from: &Endpoint, to: &Endpoint) -> (String, Direction) {
+    fn link_of<'a>(from: &'a Endpoint, to: &'a Endpoint) -> (&'a str, Direction) {
         match to {
-            Endpoint::Agent(host) => (host.clone(), Direction::ToAgent),
+            Endpoint::Agent(host) => (host, Direction::ToAgent),
             Endpoint::Master => direction_of(from),
         }
     }
 
     fn rules_mut(&mut self, host: &str, direction: Direction) -> &mut Rules {
-        self.links.entry((host.to_string(), direction)).or_default()
+        if !self.links.contains_key(host) {
+            self.links.insert(host.to_string(), HostLinks::default());
+        }
+        self.links
+            .get_mut(host)
+            .expect("inserted above")
+            .get_mut(direction)
     }
 
     /// Cuts (or heals) one direction of the link to `host`.
     pub fn set_cut(&mut self, host: &str, direction: Direction, cut: bool) {
         self.rules_mut(host, direction).cut = cut;
-        self.tidy();
+        self.tidy(host);
     }
 
     pub fn is_cut(&self, host: &str, direction: Direction) -> bool {
         self.links
-            .get(&(host.to_string(), direction))
-            .is_some_and(|r| r.cut)
+            .get(host)
+            .is_some_and(|links| links.get(direction).cut)
     }
 
     pub fn drop_kind(&mut self, host: &str, direction: Direction, kind: MessageKind) {
@@ -230,7 +269,7 @@ impl Network {
 
     /// Ends every cut and drop rule on the link to `host`.
     pub fn heal_host(&mut self, host: &str) {
-        self.links.retain(|(h, _), _| h != host);
+        self.links.remove(host);
     }
 
     /// Ends every cut and drop rule on every link.
@@ -238,14 +277,17 @@ impl Network {
         self.links.clear();
     }
 
-    fn tidy(&mut self) {
-        self.links.retain(|_, r| !r.is_clear());
+    /// Forgets the rules of `host` once both directions are clear.
+    fn tidy(&mut self, host: &str) {
+        if self.links.get(host).is_some_and(HostLinks::is_clear) {
+            self.links.remove(host);
+        }
     }
 
     /// Puts a message on the wire, or says why it was lost.
     pub fn send(&mut self, now: Instant, from: Endpoint, to: Endpoint, message: Message) -> Sent {
-        let key = Self::link_of(&from, &to);
-        if let Some(rules) = self.links.get_mut(&key) {
+        let (host, direction) = Self::link_of(&from, &to);
+        if let Some(rules) = self.links.get_mut(host).map(|l| l.get_mut(direction)) {
             let kind = message.kind();
             if rules.cut {
                 let why = "partitioned".to_string();
@@ -260,7 +302,8 @@ impl Network {
                 if *n == 0 {
                     rules.drop_next.remove(&kind);
                 }
-                self.tidy();
+                let host = host.to_string();
+                self.tidy(&host);
                 let why = format!("the next {kind} was dropped");
                 return Sent::Dropped { message, why };
             }
@@ -279,7 +322,7 @@ impl Network {
     pub fn pop_due(&mut self, now: Instant) -> Option<(InFlight, bool)> {
         let message = self.wire.take(now)?;
         let (host, direction) = Self::link_of(&message.from, &message.to);
-        let lost = self.is_cut(&host, direction);
+        let lost = self.is_cut(host, direction);
         Some((message, lost))
     }
 

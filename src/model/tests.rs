@@ -248,7 +248,7 @@ fn tasks_left_running_after_an_unreachable_agent_returns(version: &str) -> Vec<S
         .unwrap()
         .running_tasks()
         .into_iter()
-        .cloned()
+        .map(|t| t.to_string())
         .collect()
 }
 
@@ -534,7 +534,8 @@ fn killing_an_unreachable_task_reconciles_it_instead(mut cluster: Cluster) {
             .agent("a1")
             .unwrap()
             .running_tasks()
-            .contains(&&"c1".to_string())
+            .iter()
+            .any(|t| *t == "c1")
     );
 }
 

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use super::message::{AgentId, FrameworkEvent, FrameworkId, Message, TaskId};
+use super::message::{AgentId, FrameworkEvent, FrameworkId, Message, Name, TaskId};
 use crate::time::Instant;
 
 /// A decision or state change of the master or an agent, in the past tense.
@@ -222,7 +222,7 @@ impl fmt::Display for Fact {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Endpoint {
     Master,
-    Agent(String),
+    Agent(Name),
 }
 
 impl fmt::Display for Endpoint {

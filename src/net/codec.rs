@@ -113,8 +113,8 @@ pub fn decode(line: &str) -> Result<Message, String> {
             let mut tasks = Vec::with_capacity(n);
             for _ in 0..n {
                 tasks.push(TaskReport {
-                    framework: r.text()?,
-                    task: r.text()?,
+                    framework: r.text()?.into(),
+                    task: r.text()?.into(),
                     state: r.state()?,
                 });
             }
@@ -146,8 +146,8 @@ pub fn decode(line: &str) -> Result<Message, String> {
                 _ => None,
             };
             Message::StatusUpdate(AgentUpdate {
-                framework,
-                task,
+                framework: framework.into(),
+                task: task.into(),
                 state,
                 latest_state,
                 reason,
@@ -157,12 +157,12 @@ pub fn decode(line: &str) -> Result<Message, String> {
             })
         }
         K::ExitedExecutor => Message::ExitedExecutor {
-            framework: r.text()?,
-            task: r.text()?,
+            framework: r.text()?.into(),
+            task: r.text()?.into(),
         },
         K::KillTask => Message::KillTask {
-            framework: r.text()?,
-            task: r.text()?,
+            framework: r.text()?.into(),
+            task: r.text()?.into(),
         },
         K::AgentRegistered => Message::AgentRegistered {
             agent: r.agent()?,
@@ -174,7 +174,7 @@ pub fn decode(line: &str) -> Result<Message, String> {
             let n = r.count()?;
             let mut reconcile = Vec::with_capacity(n);
             for _ in 0..n {
-                reconcile.push((r.framework()?, r.text()?));
+                reconcile.push((r.framework()?, r.text()?.into()));
             }
             Message::AgentReregistered {
                 agent,
@@ -188,18 +188,18 @@ pub fn decode(line: &str) -> Result<Message, String> {
         },
         K::RunTask => Message::RunTask {
             framework: r.framework()?,
-            task: r.text()?,
+            task: r.text()?.into(),
         },
         K::Shutdown => Message::Shutdown { message: r.text()? },
         K::ShutdownFramework => Message::ShutdownFramework {
-            framework: r.text()?,
+            framework: r.text()?.into(),
         },
         K::UpdateFramework => Message::UpdateFramework {
-            framework: r.text()?,
+            framework: r.text()?.into(),
         },
         K::StatusUpdateAcknowledgement => Message::StatusUpdateAcknowledgement {
-            framework: r.text()?,
-            task: r.text()?,
+            framework: r.text()?.into(),
+            task: r.text()?.into(),
             uuid: r.number()?,
         },
     };
@@ -304,11 +304,14 @@ impl<'a> Reader<'a> {
         let host = self.text()?;
         let incarnation =
             u32::try_from(self.number()?).map_err(|_| "incarnation too large".to_string())?;
-        Ok(AgentId { host, incarnation })
+        Ok(AgentId {
+            host: host.into(),
+            incarnation,
+        })
     }
     fn framework(&mut self) -> Result<FrameworkInfo, String> {
         Ok(FrameworkInfo {
-            id: self.text()?,
+            id: self.text()?.into(),
             partition_aware: self.word()? == "1",
             checkpoint: self.word()? == "1",
         })
@@ -321,14 +324,14 @@ mod tests {
 
     fn a1() -> AgentId {
         AgentId {
-            host: "a 1%".to_string(),
+            host: "a 1%".into(),
             incarnation: 2,
         }
     }
 
     fn fw() -> FrameworkInfo {
         FrameworkInfo {
-            id: "spark".to_string(),
+            id: "spark".into(),
             partition_aware: true,
             checkpoint: false,
         }

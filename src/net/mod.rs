@@ -155,13 +155,13 @@ impl SocketWire {
             for (end, from, to) in [
                 (
                     &mut link.master,
-                    Endpoint::Agent(host.clone()),
+                    Endpoint::Agent(host.as_str().into()),
                     Endpoint::Master,
                 ),
                 (
                     &mut link.agent,
                     Endpoint::Master,
-                    Endpoint::Agent(host.clone()),
+                    Endpoint::Agent(host.as_str().into()),
                 ),
             ] {
                 loop {
@@ -280,7 +280,7 @@ impl Wire for SocketWire {
 
     fn forget_messages_to(&mut self, host: &str) {
         self.poll();
-        let to = Endpoint::Agent(host.to_string());
+        let to = Endpoint::Agent(host.into());
         self.arrived.retain(|(_, f)| f.to != to);
     }
 

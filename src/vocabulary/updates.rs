@@ -122,7 +122,7 @@ pub(super) fn check_update_table(
             .map(|column| {
                 let absent = || "-".to_string();
                 match column.as_str() {
-                    "task" => u.task.clone(),
+                    "task" => u.task.to_string(),
                     "state" => u.state.name().to_string(),
                     "reason" => u
                         .reason

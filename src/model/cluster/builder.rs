@@ -137,7 +137,7 @@ impl ClusterBuilder {
     ) -> &mut Self {
         self.frameworks.push(FrameworkSetup {
             info: FrameworkInfo {
-                id: name.to_string(),
+                id: name.into(),
                 partition_aware: awareness == Awareness::PartitionAware,
                 checkpoint: checkpointing == Checkpointing::On,
             },
@@ -154,23 +154,28 @@ impl ClusterBuilder {
     }
 
     pub fn task(&mut self, framework: &str, task: &str, host: &str) -> &mut Self {
-        self.tasks
-            .push((framework.to_string(), task.to_string(), host.to_string()));
+        // The framework's tasks share its declared name.
+        let framework = self
+            .frameworks
+            .iter()
+            .rev()
+            .find(|f| f.info.id == framework)
+            .map_or_else(|| framework.into(), |f| f.info.id.clone());
+        self.tasks.push((framework, task.into(), host.to_string()));
         self
     }
 
     /// The task has finished, and its framework has not acknowledged that.
     pub fn finished_unacknowledged(&mut self, task: &str, framework: &str) -> &mut Self {
         self.finished_unacknowledged
-            .push((task.to_string(), framework.to_string()));
+            .push((task.into(), framework.into()));
         self
     }
 
     /// The framework follows `policy`, beside any it already follows; it sees every
     /// event after those declared before it.
     pub fn policy(&mut self, framework: &str, policy: impl Policy + 'static) -> &mut Self {
-        self.policies
-            .push((framework.to_string(), Box::new(policy)));
+        self.policies.push((framework.into(), Box::new(policy)));
         self
     }
 
@@ -179,7 +184,7 @@ impl ClusterBuilder {
     pub fn instances(&mut self, framework: &str, name: &str, count: usize) -> &mut Self {
         for n in 1..=count {
             self.instances
-                .push((framework.to_string(), format!("{name}-{n}")));
+                .push((framework.into(), format!("{name}-{n}")));
         }
         self
     }
@@ -336,35 +341,35 @@ impl ClusterBuilder {
             if !names.insert(&f.info.id) {
                 return Err(ClusterError::Duplicate {
                     what: "framework",
-                    name: f.info.id.clone(),
+                    name: f.info.id.to_string(),
                 });
             }
         }
         let mut tasks = BTreeSet::new();
         for (framework, task, host) in &self.tasks {
             if !self.has_framework(framework) {
-                return Err(ClusterError::UnknownFramework(framework.clone()));
+                return Err(ClusterError::UnknownFramework(framework.to_string()));
             }
             if !self.has_agent(host) {
                 return Err(ClusterError::UnknownAgent(host.clone()));
             }
-            if !tasks.insert(task) {
+            if !tasks.insert(task.as_str()) {
                 return Err(ClusterError::Duplicate {
                     what: "task",
-                    name: task.clone(),
+                    name: task.to_string(),
                 });
             }
         }
         for (framework, _) in &self.policies {
             if !self.has_framework(framework) {
-                return Err(ClusterError::UnknownFramework(framework.clone()));
+                return Err(ClusterError::UnknownFramework(framework.to_string()));
             }
         }
         for (framework, instance) in &self.instances {
             if !self.has_framework(framework) {
-                return Err(ClusterError::UnknownFramework(framework.clone()));
+                return Err(ClusterError::UnknownFramework(framework.to_string()));
             }
-            if !tasks.insert(instance) {
+            if !tasks.insert(instance.as_str()) {
                 return Err(ClusterError::Duplicate {
                     what: "task",
                     name: instance.clone(),
@@ -382,7 +387,7 @@ impl ClusterBuilder {
                 .iter()
                 .any(|(f, t, _)| t == task && f == framework)
             {
-                return Err(ClusterError::UnknownTask(task.clone()));
+                return Err(ClusterError::UnknownTask(task.to_string()));
             }
         }
         Ok(())

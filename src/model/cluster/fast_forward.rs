@@ -64,7 +64,7 @@ impl Cluster {
         }
         let mut agents = Vec::with_capacity(ticks.len());
         for (id, _) in &ticks {
-            let Some(agent) = self.agents.get(&id.host) else {
+            let Some(agent) = self.agents.get(id.host.as_str()) else {
                 return;
             };
             // An agent that waits no longer than the ping period could time out on
@@ -94,7 +94,7 @@ impl Cluster {
             let last = next + period * (count - 1);
             moves.push((id, last + period));
             self.agents
-                .get_mut(&host)
+                .get_mut(host.as_str())
                 .expect("checked above")
                 .pinged_at(last);
             self.touched(&host);

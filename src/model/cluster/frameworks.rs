@@ -71,8 +71,8 @@ impl Cluster {
             return Ok(());
         }
         self.master_input(MasterInput::Call(Call::Launch {
-            framework: framework.to_string(),
-            task: task.to_string(),
+            framework: framework.into(),
+            task: task.into(),
             host: host.to_string(),
         }));
         Ok(())
@@ -88,7 +88,7 @@ impl Cluster {
             "the scheduler driver of {framework} is disconnected and answers the launch of {task} itself"
         ));
         let event = FrameworkEvent::Update(StatusUpdate {
-            task: task.to_string(),
+            task: task.into(),
             state,
             reason: Some(Reason::MasterDisconnected),
             source: Some(Source::Master),
@@ -112,8 +112,8 @@ impl Cluster {
             None => None,
         };
         self.master_input(MasterInput::Call(Call::Kill {
-            framework: framework.to_string(),
-            task: task.to_string(),
+            framework: framework.into(),
+            task: task.into(),
             agent,
         }));
         Ok(())
@@ -138,13 +138,13 @@ impl Cluster {
             ReconcileOn::AnyAgent => None,
             ReconcileOn::Agent(host) => Some(self.agent_ref(host)?),
             ReconcileOn::UnknownAgent => Some(AgentId {
-                host: "unknown-agent".to_string(),
+                host: "unknown-agent".into(),
                 incarnation: 1,
             }),
         };
         self.master_input(MasterInput::Call(Call::Reconcile {
-            framework: framework.to_string(),
-            tasks: vec![(task.to_string(), agent)],
+            framework: framework.into(),
+            tasks: vec![(task.into(), agent)],
         }));
         Ok(())
     }
@@ -153,7 +153,7 @@ impl Cluster {
     pub fn reconcile_all(&mut self, framework: &str) -> Result<(), ClusterError> {
         self.require_subscribed(framework)?;
         self.master_input(MasterInput::Call(Call::Reconcile {
-            framework: framework.to_string(),
+            framework: framework.into(),
             tasks: Vec::new(),
         }));
         Ok(())
@@ -167,7 +167,7 @@ impl Cluster {
             .expect("checked above")
             .subscribed = false;
         self.master_input(MasterInput::Call(Call::Disconnect {
-            framework: framework.to_string(),
+            framework: framework.into(),
         }));
         Ok(())
     }
@@ -185,7 +185,7 @@ impl Cluster {
         self.require_framework(framework)?;
         self.world(format!("framework {framework} was torn down"));
         self.master_input(MasterInput::Call(Call::Teardown {
-            framework: framework.to_string(),
+            framework: framework.into(),
         }));
         Ok(())
     }
@@ -196,37 +196,22 @@ impl Cluster {
         self.agents
             .iter()
             .find(|(_, a)| a.task_state(task).is_some())
-            .map(|(h, _)| h.clone())
+            .map(|(h, _)| h.to_string())
             .ok_or_else(|| ClusterError::UnknownTask(task.to_string()))
     }
 
     pub fn task_finishes(&mut self, task: &str) -> Result<(), ClusterError> {
         let host = self.host_of_task(task)?;
-        self.agent_input(
-            &host,
-            AgentInput::TaskFinished {
-                task: task.to_string(),
-            },
-        )
+        self.agent_input(&host, AgentInput::TaskFinished { task: task.into() })
     }
 
     pub fn task_fails(&mut self, task: &str) -> Result<(), ClusterError> {
         let host = self.host_of_task(task)?;
-        self.agent_input(
-            &host,
-            AgentInput::TaskFailed {
-                task: task.to_string(),
-            },
-        )
+        self.agent_input(&host, AgentInput::TaskFailed { task: task.into() })
     }
 
     pub fn executor_exits(&mut self, task: &str) -> Result<(), ClusterError> {
         let host = self.host_of_task(task)?;
-        self.agent_input(
-            &host,
-            AgentInput::ExecutorExited {
-                task: task.to_string(),
-            },
-        )
+        self.agent_input(&host, AgentInput::ExecutorExited { task: task.into() })
     }
 }

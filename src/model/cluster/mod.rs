@@ -32,7 +32,7 @@ use std::fmt;
 use super::agent::Agent;
 use super::flags::{AgentFlags, MasterFlags};
 use super::master::Master;
-use super::message::{AgentId, FrameworkEvent, FrameworkId, FrameworkInfo, TaskId};
+use super::message::{AgentId, FrameworkEvent, FrameworkId, FrameworkInfo, Name, TaskId};
 use super::network::Network;
 use super::trace::TraceEntry;
 use super::version::Version;
@@ -173,7 +173,7 @@ pub struct Cluster {
     seed: u64,
     registry_latency: Duration,
     master: Master,
-    agents: BTreeMap<String, Agent>,
+    agents: BTreeMap<Name, Agent>,
     network: Network,
     schedulers: BTreeMap<FrameworkId, Scheduler>,
     trace: Vec<TraceEntry>,
@@ -196,12 +196,12 @@ pub struct Cluster {
     skip_retry_at: Instant,
     /// Each agent's next timer, indexed by instant, so that finding the next due
     /// agent does not visit every agent.
-    agent_due: BTreeMap<String, Instant>,
-    due_agents: BTreeSet<(Instant, String)>,
+    agent_due: BTreeMap<Name, Instant>,
+    due_agents: BTreeSet<(Instant, Name)>,
     /// Agents touched since the last drain: only they can have outputs.
-    dirty: BTreeSet<String>,
+    dirty: BTreeSet<Name>,
     /// The agent processes that are alive (registered or trying to be).
-    alive: BTreeSet<String>,
+    alive: BTreeSet<Name>,
     /// Events waiting for the frameworks' policies, oldest first.
     policy_queue: VecDeque<(FrameworkId, policies::PolicyEvent)>,
     policy_timers: BTreeSet<policies::PolicyTimer>,
@@ -256,7 +256,7 @@ impl Cluster {
     }
 
     pub fn hosts(&self) -> impl Iterator<Item = &str> {
-        self.agents.keys().map(String::as_str)
+        self.agents.keys().map(Name::as_str)
     }
 
     /// The latest ID of the agent on `host`, whether or not it is registered now.
@@ -268,7 +268,7 @@ impl Cluster {
     }
 
     pub fn frameworks(&self) -> impl Iterator<Item = &str> {
-        self.schedulers.keys().map(String::as_str)
+        self.schedulers.keys().map(Name::as_str)
     }
 
     pub fn has_framework(&self, name: &str) -> bool {

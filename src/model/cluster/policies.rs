@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::Cluster;
 use crate::model::master::{Call, MasterInput};
-use crate::model::message::{AgentId, FrameworkEvent, StatusUpdate, TaskId};
+use crate::model::message::{AgentId, FrameworkEvent, FrameworkId, StatusUpdate, TaskId};
 use crate::model::policy::{Action, Instances, Policy, Seen, View};
 use crate::model::trace::TraceEvent;
 use crate::time::{Duration, Instant};
@@ -74,7 +74,7 @@ pub(super) struct PolicyTimer {
     pub(super) at: Instant,
     /// Order among timers due at one instant: the order they were set in.
     pub(super) seq: u64,
-    pub(super) framework: String,
+    pub(super) framework: FrameworkId,
     pub(super) policy: usize,
     pub(super) tag: u64,
 }
@@ -133,7 +133,7 @@ impl Cluster {
             _ => return,
         };
         if live && !conduct.policies.is_empty() {
-            self.policy_queue.push_back((framework.to_string(), queued));
+            self.policy_queue.push_back((framework.into(), queued));
         }
     }
 
@@ -250,13 +250,15 @@ impl Cluster {
                     .get_mut(framework)
                     .and_then(|s| s.conduct.as_mut())
                 {
-                    conduct.killed.insert(task.clone());
+                    conduct.killed.insert(task.clone().into());
                 }
                 if let Err(e) = self.kill(framework, &task, host.as_deref()) {
                     self.scheduler_did(framework, format!("cannot kill task {task}: {e}"));
                 }
             }
-            Action::Reconcile(tasks) => self.reconcile_copies(framework, tasks),
+            Action::Reconcile(tasks) => {
+                self.reconcile_copies(framework, tasks.into_iter().map(TaskId::from).collect())
+            }
             Action::ReconcileAll => {
                 if let Err(e) = self.require_subscribed(framework) {
                     self.scheduler_did(framework, format!("cannot reconcile: {e}"));
@@ -276,7 +278,7 @@ impl Cluster {
         self.policy_timers.insert(PolicyTimer {
             at: self.now + after,
             seq: self.timer_seq,
-            framework: framework.to_string(),
+            framework: framework.into(),
             policy,
             tag,
         });
@@ -297,7 +299,7 @@ impl Cluster {
         let names: Vec<&str> = listed.iter().map(|(t, _)| t.as_str()).collect();
         self.scheduler_did(framework, format!("reconciles {}", names.join(", ")));
         self.master_input(MasterInput::Call(Call::Reconcile {
-            framework: framework.to_string(),
+            framework: framework.into(),
             tasks: listed,
         }));
     }
@@ -318,7 +320,7 @@ impl Cluster {
 
     pub(super) fn scheduler_did(&mut self, framework: &str, what: String) {
         self.record(TraceEvent::Scheduler {
-            framework: framework.to_string(),
+            framework: framework.into(),
             what,
         });
     }
@@ -352,7 +354,7 @@ impl Cluster {
         };
         let task = conduct.book.next_task_name(instance);
         conduct.book.add_copy(instance, &task);
-        conduct.pending.push_back(task);
+        conduct.pending.push_back(task.into());
     }
 
     /// Drops a copy that is still waiting for an offer; whether there was one.
@@ -376,7 +378,7 @@ impl Cluster {
 
     /// Places every waiting copy that an agent has room for.
     pub(super) fn place_pending(&mut self) {
-        let waiting: Vec<String> = self
+        let waiting: Vec<FrameworkId> = self
             .schedulers
             .iter()
             .filter(|(_, s)| s.conduct.as_ref().is_some_and(|c| !c.pending.is_empty()))
@@ -452,9 +454,9 @@ impl Cluster {
         self.master
             .offering_agents()
             .map(|id| {
-                let room = self.capacity.get(&id.host).copied();
+                let room = self.capacity.get(id.host.as_str()).copied();
                 Offer {
-                    host: id.host.clone(),
+                    host: id.host.to_string(),
                     room,
                     own_tasks: book.live_on(&id.host),
                     all_tasks: match room {
@@ -495,7 +497,7 @@ impl Cluster {
         }
         let hosts = std::mem::take(&mut self.running_dirty);
         let now = self.now;
-        let names: Vec<String> = self
+        let names: Vec<FrameworkId> = self
             .schedulers
             .iter()
             .filter(|(_, s)| s.conduct.is_some())

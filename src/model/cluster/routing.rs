@@ -8,7 +8,7 @@
 use super::{Cluster, ClusterError, OperatorResponse, Received};
 use crate::model::agent::{AgentInput, AgentOutput};
 use crate::model::master::{Call, MasterInput, MasterOutput};
-use crate::model::message::FrameworkEvent;
+use crate::model::message::{FrameworkEvent, Name};
 use crate::model::network::{Direction, Sent};
 use crate::model::trace::{Endpoint, Fact, TraceEntry, TraceEvent};
 use crate::time::Instant;
@@ -62,7 +62,7 @@ impl Cluster {
             for host in std::mem::take(&mut self.dirty) {
                 if let Some(agent) = self.agents.get_mut(&host) {
                     while let Some(output) = agent.poll_output() {
-                        outputs.push((host.clone(), output));
+                        outputs.push((agent.host_name().clone(), output));
                     }
                 }
             }
@@ -117,7 +117,7 @@ impl Cluster {
                 };
                 // Only the terminal update of a withheld task goes unacknowledged.
                 let withheld = ack.as_ref().is_some_and(|(task, _, state)| {
-                    state.is_terminal() && scheduler.withheld.contains(task)
+                    state.is_terminal() && scheduler.withheld.contains(task.as_str())
                 });
                 self.deliver_to_scheduler(&framework, event);
                 if let Some((task, uuid, _)) = ack.filter(|_| !withheld) {
@@ -125,7 +125,7 @@ impl Cluster {
                         now,
                         MasterInput::Call(Call::Acknowledge {
                             framework,
-                            task,
+                            task: task.into(),
                             uuid,
                         }),
                     );
@@ -141,7 +141,7 @@ impl Cluster {
             MasterOutput::Fact(fact) => {
                 match &fact {
                     Fact::AgentAdmitted { agent } => {
-                        self.known_ids.insert(agent.host.clone(), agent.clone());
+                        self.known_ids.insert(agent.host.to_string(), agent.clone());
                         self.agent_available(&agent.host);
                     }
                     Fact::AgentReconnected { agent } | Fact::AgentReadmitted { agent, .. } => {
@@ -165,21 +165,22 @@ impl Cluster {
         if matches!(event, FrameworkEvent::Error { .. }) {
             scheduler.subscribed = false;
         }
+        let name = scheduler.info.id.clone();
         scheduler.inbox.push(Received {
             at: now,
             event: event.clone(),
         });
         self.conduct_received(framework, &event);
         self.record(TraceEvent::Received {
-            framework: framework.to_string(),
+            framework: name,
             event,
         });
     }
 
-    fn on_agent_output(&mut self, host: &str, output: AgentOutput) {
+    fn on_agent_output(&mut self, host: &Name, output: AgentOutput) {
         match output {
             AgentOutput::Send(message) => {
-                self.put_on_wire(Endpoint::Agent(host.to_string()), Endpoint::Master, message)
+                self.put_on_wire(Endpoint::Agent(host.clone()), Endpoint::Master, message)
             }
             AgentOutput::ProcessExited => {
                 // The OS closes the socket; the master hears of it if the link lets
@@ -268,15 +269,16 @@ impl Cluster {
         }
         let next = agent.poll_timeout();
         let alive = agent.is_alive();
+        let name = agent.host_name().clone();
         let old = self.agent_due.get(host).copied();
         if old != next {
             if let Some(old) = old {
-                self.due_agents.remove(&(old, host.to_string()));
+                self.due_agents.remove(&(old, name.clone()));
             }
             match next {
                 Some(at) => {
-                    self.agent_due.insert(host.to_string(), at);
-                    self.due_agents.insert((at, host.to_string()));
+                    self.agent_due.insert(name.clone(), at);
+                    self.due_agents.insert((at, name.clone()));
                 }
                 None => {
                     self.agent_due.remove(host);
@@ -285,13 +287,13 @@ impl Cluster {
         }
         if alive != self.alive.contains(host) {
             if alive {
-                self.alive.insert(host.to_string());
+                self.alive.insert(name.clone());
             } else {
                 self.alive.remove(host);
             }
         }
         if !self.dirty.contains(host) {
-            self.dirty.insert(host.to_string());
+            self.dirty.insert(name);
         }
     }
 }

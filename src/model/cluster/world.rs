@@ -8,7 +8,7 @@
 use super::{Cluster, ClusterError, Drops, WorkDir};
 use crate::model::agent::{Agent, AgentInput, AgentState};
 use crate::model::master::{Master, MasterInput, OperatorRequest};
-use crate::model::message::{AgentId, MessageKind};
+use crate::model::message::{AgentId, MessageKind, Name};
 use crate::model::network::Direction;
 use crate::time::Duration;
 
@@ -37,7 +37,7 @@ impl Cluster {
         let seed = agent_seed(self.seed, host);
         let mut agent = Agent::new(host, self.version, self.agent_flags.clone(), seed);
         agent.start(self.now, immediately);
-        self.agents.insert(host.to_string(), agent);
+        self.agents.insert(agent.host_name().clone(), agent);
         self.touched(host);
         self.drain();
     }
@@ -238,7 +238,7 @@ impl Cluster {
         for s in self.schedulers.values_mut() {
             s.subscribed = false;
         }
-        let hosts: Vec<String> = self.agents.keys().cloned().collect();
+        let hosts: Vec<Name> = self.agents.keys().cloned().collect();
         for host in hosts {
             if let Some(agent) = self.agents.get_mut(&host) {
                 agent.handle(self.now, AgentInput::MasterElected);
@@ -251,7 +251,7 @@ impl Cluster {
     pub fn mark_gone(&mut self, host: &str) -> Result<(), ClusterError> {
         self.require_agent(host)?;
         let agent = self.agent_id(host).cloned().unwrap_or(AgentId {
-            host: host.to_string(),
+            host: host.into(),
             incarnation: 0,
         });
         self.master_input(MasterInput::Operator(OperatorRequest::MarkAgentGone {

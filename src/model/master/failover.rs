@@ -50,7 +50,7 @@ impl Master {
     /// (`master.cpp:1750-1751`); `slave_removals` does not move.
     pub(super) fn forget_recovered_agent(&mut self, agent: AgentId) {
         self.recovered.remove(&agent);
-        self.registry.admitted.retain(|a| *a != agent);
+        self.registry.admitted.remove(&agent);
         self.removed_from_registry.insert(agent.clone());
         self.metrics.increment("master/recovery_slave_removals");
         self.push_fact(Fact::RecoveredAgentForgotten { agent });

@@ -61,8 +61,11 @@ impl Master {
                     // `Master::sendFrameworkUpdates` (master.cpp:2880-2905): a framework
                     // that fails over or comes back is announced to every registered
                     // agent, which then resends its pending updates at once.
-                    let hosts: Vec<String> =
-                        self.agents.values().map(|a| a.id.host.clone()).collect();
+                    let hosts: Vec<String> = self
+                        .agents
+                        .values()
+                        .map(|a| a.id.host.to_string())
+                        .collect();
                     for host in hosts {
                         self.send(
                             &host,
@@ -261,11 +264,11 @@ impl Master {
         };
         let limit = self.flags.max_completed_tasks_per_framework;
         // `removeFramework` tells every registered agent, connected or not.
-        let hosts: Vec<String> = self.agents.keys().map(|a| a.host.clone()).collect();
+        let hosts: Vec<String> = self.agents.keys().map(|a| a.host.to_string()).collect();
         for (task, agent) in std::mem::take(&mut f.tasks) {
             if let Some(a) = self.agents.get_mut(&agent) {
-                a.tasks.remove(&(framework.to_string(), task.clone()));
-                a.killed.remove(&(framework.to_string(), task.clone()));
+                a.tasks.remove(&(framework.into(), task.clone()));
+                a.killed.remove(&(framework.into(), task.clone()));
             }
             self.count_transition(TaskState::Killed);
             f.remember_completed(task, TaskState::Killed, limit);
@@ -282,19 +285,19 @@ impl Master {
             self.send(
                 &host,
                 Message::ShutdownFramework {
-                    framework: framework.to_string(),
+                    framework: framework.into(),
                 },
             );
         }
         self.completed_frameworks.push_back(CompletedFramework {
-            id: framework.to_string(),
+            id: framework.into(),
             tasks: std::mem::take(&mut f.completed_tasks),
         });
         while self.completed_frameworks.len() > self.flags.max_completed_frameworks {
             self.completed_frameworks.pop_front();
         }
         self.push_fact(Fact::FrameworkRemoved {
-            framework: framework.to_string(),
+            framework: framework.into(),
         });
     }
 }

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::flags::{MasterFlags, RegistryKind};
 use super::message::{
-    AgentId, FrameworkEvent, FrameworkId, FrameworkInfo, Message, TaskId, TaskReport,
+    AgentId, FrameworkEvent, FrameworkId, FrameworkInfo, Message, Name, TaskId, TaskReport,
 };
 use super::metrics::Metrics;
 use super::status::TaskState;
@@ -32,11 +32,13 @@ use super::timer::Timers;
 use super::trace::Fact;
 use super::version::Version;
 use crate::time::{Duration, Instant};
+pub use filed::{Filed, Filing};
 use task_cache::TaskCache;
 
 mod disconnect;
 mod failover;
 mod fast_forward;
+mod filed;
 mod frameworks;
 mod health;
 mod observe;
@@ -57,22 +59,19 @@ pub use observe::Books;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Registry {
     /// Admitted agents, in admission order.
-    pub admitted: Vec<AgentId>,
+    pub admitted: Filed<AgentId>,
     /// Unreachable agents with the time they were marked, in marking order.
-    pub unreachable: Vec<(AgentId, Instant)>,
+    pub unreachable: Filed<(AgentId, Instant)>,
     /// Gone agents with the time they were marked, in marking order.
-    pub gone: Vec<(AgentId, Instant)>,
+    pub gone: Filed<(AgentId, Instant)>,
 }
 
 impl Registry {
     fn unreachable_time(&self, agent: &AgentId) -> Option<Instant> {
-        self.unreachable
-            .iter()
-            .find(|(a, _)| a == agent)
-            .map(|(_, t)| *t)
+        self.unreachable.get(agent).map(|(_, t)| *t)
     }
     fn is_gone(&self, agent: &AgentId) -> bool {
-        self.gone.iter().any(|(a, _)| a == agent)
+        self.gone.contains(agent)
     }
 }
 
@@ -129,7 +128,7 @@ pub enum OperatorRequest {
 pub enum MasterInput {
     /// A message from the agent process on `from`.
     Message {
-        from: String,
+        from: Name,
         message: Message,
     },
     /// The socket to the agent process on `host` closed (rule B).
@@ -145,7 +144,7 @@ pub enum MasterInput {
 pub enum MasterOutput {
     /// A message to the agent process on `to`.
     Send {
-        to: String,
+        to: Name,
         message: Message,
     },
     /// An event for a connected framework's scheduler.
@@ -471,7 +470,7 @@ impl Master {
                 .chain(registry.unreachable.iter().map(|(a, _)| a))
                 .chain(registry.gone.iter().map(|(a, _)| a))
             {
-                let seen = master.incarnations.entry(id.host.clone()).or_default();
+                let seen = master.incarnations.entry(id.host.to_string()).or_default();
                 *seen = (*seen).max(id.incarnation);
             }
             master.registry = registry;
@@ -568,7 +567,7 @@ impl Master {
     }
 
     /// Dispatches a message from the agent process on `from` to its rule.
-    fn receive(&mut self, from: String, message: Message) {
+    fn receive(&mut self, from: Name, message: Message) {
         match message {
             Message::RegisterAgent { host } => self.register_agent(host),
             Message::ReregisterAgent {

@@ -164,7 +164,7 @@ impl Master {
                 .agents
                 .get(agent)?
                 .tasks
-                .get(&(framework.to_string(), task.to_string()))?;
+                .get(&(framework.into(), task.into()))?;
             return Some(TaskView::Active(t.state));
         }
         if let Some(u) = f.unreachable_tasks.get(task) {
@@ -189,7 +189,7 @@ impl Master {
     pub fn registered_on(&self, host: &str) -> Option<&AgentId> {
         // IDs order by host first: the agents of one host are one range.
         let from = AgentId {
-            host: host.to_string(),
+            host: host.into(),
             incarnation: 0,
         };
         self.agents

@@ -116,9 +116,9 @@ impl Master {
 
     pub(super) fn mark_gone_done(&mut self, agent: AgentId, time: Instant) {
         self.marking_gone.remove(&agent);
-        self.registry.admitted.retain(|a| *a != agent);
+        self.registry.admitted.remove(&agent);
         let was_unreachable = self.registry.unreachable_time(&agent).is_some();
-        self.registry.unreachable.retain(|(a, _)| *a != agent);
+        self.registry.unreachable.remove(&agent);
         self.registry.gone.push((agent.clone(), time));
         self.push_fact(Fact::AgentMarkedGone {
             agent: agent.clone(),

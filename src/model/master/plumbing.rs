@@ -7,7 +7,7 @@
 //! `MAX_REMOVED_SLAVES`.
 
 use super::{Master, MasterOutput, state_metric_name};
-use crate::model::message::{AgentId, FrameworkEvent, FrameworkId, Message, StatusUpdate};
+use crate::model::message::{AgentId, FrameworkEvent, FrameworkId, Message, Name, StatusUpdate};
 use crate::model::status::{Reason, Source, TaskState};
 use crate::model::trace::Fact;
 use crate::time::Instant;
@@ -22,9 +22,9 @@ impl Master {
         self.outputs.push_back(MasterOutput::Fact(fact));
     }
 
-    pub(super) fn send(&mut self, to: &str, message: Message) {
+    pub(super) fn send(&mut self, to: impl Into<Name>, message: Message) {
         self.outputs.push_back(MasterOutput::Send {
-            to: to.to_string(),
+            to: to.into(),
             message,
         });
     }
@@ -49,7 +49,7 @@ impl Master {
     pub(super) fn notify(&mut self, framework: &str, update: StatusUpdate) {
         if self.framework_connected(framework) {
             self.outputs.push_back(MasterOutput::Framework {
-                framework: framework.to_string(),
+                framework: framework.into(),
                 event: FrameworkEvent::Update(update),
             });
         }
@@ -65,7 +65,7 @@ impl Master {
         message: String,
     ) -> StatusUpdate {
         StatusUpdate {
-            task: task.to_string(),
+            task: task.into(),
             state,
             reason: Some(reason),
             source: Some(Source::Master),
@@ -95,10 +95,22 @@ impl Master {
     }
 
     pub(super) fn count_transition(&mut self, state: TaskState) {
-        if state.is_terminal() {
-            self.metrics
-                .increment(&format!("master/tasks_{}", state_metric_name(state)));
-        }
+        let counter = match state {
+            TaskState::Finished => "master/tasks_finished",
+            TaskState::Failed => "master/tasks_failed",
+            TaskState::Killed => "master/tasks_killed",
+            TaskState::Error => "master/tasks_error",
+            TaskState::Lost => "master/tasks_lost",
+            TaskState::Dropped => "master/tasks_dropped",
+            TaskState::Gone => "master/tasks_gone",
+            TaskState::GoneByOperator => "master/tasks_gone_by_operator",
+            _ => return,
+        };
+        debug_assert_eq!(
+            counter,
+            format!("master/tasks_{}", state_metric_name(state))
+        );
+        self.metrics.increment(counter);
     }
 
     pub(super) fn remember_removed(&mut self, agent: &AgentId) {

@@ -24,7 +24,7 @@ impl Master {
                 if let Some(t) = self
                     .agents
                     .get(agent)
-                    .and_then(|a| a.tasks.get(&(framework.to_string(), task.clone())))
+                    .and_then(|a| a.tasks.get(&(framework.into(), task.clone())))
                 {
                     answers.push(self.master_update(
                         task,
@@ -64,7 +64,7 @@ impl Master {
             && let Some(t) = self
                 .agents
                 .get(on)
-                .and_then(|a| a.tasks.get(&(framework.to_string(), task.to_string())))
+                .and_then(|a| a.tasks.get(&(framework.into(), task.into())))
         {
             return Some(self.master_update(
                 task,

@@ -46,7 +46,10 @@ impl Master {
         }
         // The agent chose its ID (its host and incarnation); the master admits it.
         let incarnation = self.next_incarnation(&host);
-        let agent = AgentId { host, incarnation };
+        let agent = AgentId {
+            host: host.into(),
+            incarnation,
+        };
         self.reregistering.insert(agent.clone());
         self.write_registry(RegistryOp::Admit { agent });
     }
@@ -64,7 +67,7 @@ impl Master {
     /// random UUID (master.cpp:347), so an ID is never handed out twice, whatever the
     /// registry remembers.
     pub(super) fn seen_incarnation(&mut self, agent: &AgentId) {
-        let seen = self.incarnations.entry(agent.host.clone()).or_default();
+        let seen = self.incarnations.entry(agent.host.to_string()).or_default();
         *seen = (*seen).max(agent.incarnation);
     }
 

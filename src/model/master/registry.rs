@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Master, RegistryOp, Timer};
+use super::{Filed, Master, RegistryOp, Timer};
 use crate::model::message::{AgentId, Message};
 use crate::model::status::Reason;
 use crate::model::trace::Fact;
@@ -49,7 +49,7 @@ impl Master {
                 self.add_agent(agent.clone(), BTreeMap::new());
                 let ping_timeout = self.flags.total_ping_timeout();
                 self.send(
-                    &agent.host.clone(),
+                    agent.host.clone(),
                     Message::AgentRegistered {
                         agent,
                         ping_timeout,
@@ -73,7 +73,7 @@ impl Master {
                 metric,
             } => {
                 self.removing.remove(&agent);
-                self.registry.admitted.retain(|a| *a != agent);
+                self.registry.admitted.remove(&agent);
                 self.removed_from_registry.insert(agent.clone());
                 self.metrics.increment("master/slave_removals");
                 if let Some(metric) = metric {
@@ -99,11 +99,11 @@ impl Master {
         let max_age = self.flags.registry_max_agent_age;
         let max_count = self.flags.registry_max_agent_count;
         let reregistering = self.reregistering.clone();
-        let prune = |list: &mut Vec<(AgentId, Instant)>| -> Vec<AgentId> {
+        let prune = |list: &mut Filed<(AgentId, Instant)>| -> Vec<AgentId> {
             let mut pruned = Vec::new();
             let mut keep = Vec::with_capacity(list.len());
             let mut excess = list.len().saturating_sub(max_count);
-            for (agent, time) in list.drain(..) {
+            for (agent, time) in list.take() {
                 // Rule I3: an agent reregistering while GC runs is skipped.
                 let skip = reregistering.contains(&agent);
                 let by_count = excess > 0;
@@ -115,7 +115,7 @@ impl Master {
                     keep.push((agent, time));
                 }
             }
-            *list = keep;
+            *list = keep.into_iter().collect();
             pruned
         };
         let unreachable = prune(&mut self.registry.unreachable);

@@ -51,7 +51,7 @@ impl Master {
             return;
         }
         // Rule E1.5.
-        if self.down_machines.contains(&agent.host) {
+        if self.down_machines.contains(agent.host.as_str()) {
             self.shutdown(from, "Machine is `DOWN`");
             return;
         }
@@ -139,7 +139,7 @@ impl Master {
         self.seen_incarnation(&agent);
         let was_unreachable = self.registry.unreachable_time(&agent).is_some();
         let same_master = self.removed.contains(&agent);
-        self.registry.unreachable.retain(|(a, _)| *a != agent);
+        self.registry.unreachable.remove(&agent);
         self.registry.admitted.push(agent.clone());
         self.push_fact(Fact::AgentReadmitted {
             agent: agent.clone(),

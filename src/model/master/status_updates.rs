@@ -25,7 +25,7 @@ impl Master {
             }
             self.push_fact(Fact::StatusUpdateDropped {
                 agent: removed.unwrap_or(AgentId {
-                    host: from.to_string(),
+                    host: from.into(),
                     incarnation: 0,
                 }),
                 task: update.task,
@@ -36,7 +36,7 @@ impl Master {
         // `Master::statusUpdate`: forwarded to a connected framework before the task
         // is looked up; a disconnected framework gets nothing (the agent retries).
         let status = StatusUpdate {
-            task: update.task.clone(),
+            task: update.task.to_string(),
             state: update.state,
             reason: update.reason,
             source: Some(update.source),

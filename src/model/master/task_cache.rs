@@ -91,9 +91,9 @@ mod tests {
     fn a_task_filed_again_moves_to_the_newest_place_and_the_oldest_go_beyond_the_limit() {
         let mut cache = TaskCache::default();
         for (task, value) in [("a", 1), ("b", 2), ("c", 3), ("a", 4), ("d", 5)] {
-            cache.insert(task.to_string(), value, 3);
+            cache.insert(task.into(), value, 3);
         }
-        let filed = [("c", 3), ("a", 4), ("d", 5)].map(|(t, v)| (t.to_string(), v));
+        let filed = [("c", 3), ("a", 4), ("d", 5)].map(|(t, v)| (TaskId::from(t), v));
         assert_eq!(tasks(&cache), filed);
         assert!(!cache.contains("b"));
         assert_eq!(cache.get("a"), Some(&4));
@@ -103,12 +103,12 @@ mod tests {
     fn a_forgotten_task_is_gone_and_taking_empties_the_cache_in_filing_order() {
         let mut cache = TaskCache::default();
         for (task, value) in [("a", 1), ("b", 2), ("c", 3)] {
-            cache.insert(task.to_string(), value, 10);
+            cache.insert(task.into(), value, 10);
         }
         assert_eq!(cache.remove("b"), Some(2));
         assert_eq!(cache.remove("b"), None);
         let taken: Vec<(TaskId, u32)> = cache.take().collect();
-        assert_eq!(taken, [("a".to_string(), 1), ("c".to_string(), 3)]);
+        assert_eq!(taken, [("a".into(), 1), ("c".into(), 3)]);
         assert_eq!(cache.values().count(), 0);
         assert!(!cache.contains("a"));
     }

@@ -56,8 +56,8 @@ impl Master {
         cause: String,
     ) {
         self.marking_unreachable.remove(&agent);
-        self.registry.admitted.retain(|a| *a != agent);
-        self.registry.unreachable.retain(|(a, _)| *a != agent);
+        self.registry.admitted.remove(&agent);
+        self.registry.unreachable.remove(&agent);
         self.registry.unreachable.push((agent.clone(), time));
         self.metrics.increment("master/slave_removals");
         self.metrics

@@ -4,14 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::message::{StatusUpdate, TaskId};
+use crate::model::message::StatusUpdate;
 use crate::model::status::TaskState;
 use crate::time::Instant;
 
 /// One launch of an instance: a Mesos task.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Copy {
-    task: TaskId,
+    task: String,
     number: u32,
     host: Option<String>,
     launched_at: Option<Instant>,
@@ -76,7 +76,7 @@ impl Instance {
 pub struct Instances {
     instances: BTreeMap<String, Instance>,
     /// Which instance each task is a copy of.
-    owner: BTreeMap<TaskId, String>,
+    owner: BTreeMap<String, String>,
     /// The instances with a copy launched on each host.
     on_host: BTreeMap<String, BTreeSet<String>>,
     /// How many copies the book holds as live (not terminal) on each host.
@@ -120,7 +120,7 @@ impl Instances {
 
     /// The name the next copy of `instance` gets: the instance's own name for the
     /// first, `<instance>#n` for the n-th.
-    pub fn next_task_name(&self, instance: &str) -> TaskId {
+    pub fn next_task_name(&self, instance: &str) -> String {
         match self.instances.get(instance).map_or(0, |i| i.copies.len()) {
             0 => instance.to_string(),
             n => format!("{instance}#{}", n + 1),

@@ -36,7 +36,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Action, Policy, Seen, View};
-use crate::model::message::{StatusUpdate, TaskId};
+use crate::model::message::StatusUpdate;
 use crate::model::status::{Reason, Source, TaskState};
 use crate::time::{Duration, Instant};
 
@@ -66,9 +66,9 @@ enum Unreachable {
 pub struct MarathonUnreachable {
     inactive_after: Duration,
     expunge_after: Duration,
-    unreachable: BTreeMap<TaskId, Unreachable>,
+    unreachable: BTreeMap<String, Unreachable>,
     /// Tasks Marathon no longer knows: expunged, or gone.
-    forgotten: BTreeSet<TaskId>,
+    forgotten: BTreeSet<String>,
 }
 
 impl Default for MarathonUnreachable {
@@ -189,7 +189,7 @@ impl MarathonUnreachable {
     }
 
     fn expunge(&mut self, now: Instant) {
-        let expired: Vec<TaskId> = self
+        let expired: Vec<String> = self
             .unreachable
             .iter()
             .filter_map(|(task, u)| match u {
@@ -258,7 +258,7 @@ impl Policy for MarathonUnreachable {
             ],
             Seen::Update(update) => self.on_update(update, view),
             Seen::Timer(RECONCILE) => {
-                let tasks: Vec<TaskId> = self
+                let tasks: Vec<String> = self
                     .known(view)
                     .into_iter()
                     // Unreachable ones included, and TASK_LOST ones Marathon reads as

@@ -66,7 +66,7 @@
 use std::fmt;
 
 use super::cluster::Awareness;
-use super::message::{AgentId, StatusUpdate, TaskId};
+use super::message::{AgentId, StatusUpdate};
 use crate::time::{Duration, Instant};
 
 mod history;
@@ -151,9 +151,9 @@ pub enum Action {
     /// book does not hold starts a new instance.
     Launch(String),
     /// Kill a task (a copy).
-    Kill(TaskId),
+    Kill(String),
     /// Explicit reconciliation of these tasks, each on the agent the book knows.
-    Reconcile(Vec<TaskId>),
+    Reconcile(Vec<String>),
     /// Implicit reconciliation.
     ReconcileAll,
     /// Call back with [`Seen::Timer`] and this tag after `after`.

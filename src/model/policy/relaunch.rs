@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 
 use super::{Action, Policy, Seen, View};
-use crate::model::message::TaskId;
+
 use crate::model::status::TaskState;
 
 /// What the relauncher does with a replaced copy that reports again.
@@ -32,7 +32,7 @@ pub enum Returning {
 pub struct Relaunch {
     returning: Returning,
     /// Copies already replaced: a second report of the same loss relaunches nothing.
-    replaced: BTreeSet<TaskId>,
+    replaced: BTreeSet<String>,
 }
 
 impl Relaunch {

@@ -29,7 +29,7 @@ fn update(task: &str, state: TaskState, reason: Option<Reason>, source: Source) 
         reason,
         source: Some(source),
         agent: Some(AgentId {
-            host: "a1".to_string(),
+            host: "a1".into(),
             incarnation: 1,
         }),
         unreachable_time: (state == TaskState::Unreachable).then_some(at(90)),

@@ -27,7 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Action, Policy, Reading, Seen, View};
-use crate::model::message::TaskId;
+
 use crate::time::{Duration, Instant};
 
 /// Waits `deadline` for an unreachable copy, then replaces it once it is known to
@@ -41,7 +41,7 @@ pub struct WaitThenReplace {
     gone: BTreeSet<String>,
     /// Each timer's instance and the away episode it belongs to.
     timers: Vec<(String, Instant)>,
-    replaced: BTreeSet<TaskId>,
+    replaced: BTreeSet<String>,
 }
 
 impl WaitThenReplace {

@@ -53,7 +53,11 @@ pub(super) fn steps(b: RegistryBuilder<MesosWorld>) -> RegistryBuilder<MesosWorl
             |w, a| {
                 let host = a.name(0);
                 let agent = w.look()?.agent(host)?;
-                let tasks: Vec<String> = agent.running_tasks().into_iter().cloned().collect();
+                let tasks: Vec<String> = agent
+                    .running_tasks()
+                    .into_iter()
+                    .map(|t| t.to_string())
+                    .collect();
                 StepError::check_eq(
                     format!("agent \"{host}\" still runs tasks"),
                     &Vec::<String>::new(),
@@ -182,7 +186,7 @@ fn sent_updates(window: &Window, host: &str, table: &Table) -> Result<(), StepEr
             header
                 .iter()
                 .map(|column| match column.as_str() {
-                    "task" => update.task.clone(),
+                    "task" => update.task.to_string(),
                     "state" => update.state.name().to_string(),
                     _ => entry.at.since_start().to_string(),
                 })
@@ -204,7 +208,11 @@ fn running(window: &Window, a: &Args, polarity: Polarity) -> Result<(), StepErro
     if runs == expected {
         return Ok(());
     }
-    let tasks: Vec<String> = agent.running_tasks().into_iter().cloned().collect();
+    let tasks: Vec<String> = agent
+        .running_tasks()
+        .into_iter()
+        .map(|t| t.to_string())
+        .collect();
     let state = match agent.state() {
         AgentState::Running | AgentState::Disconnected => String::new(),
         other => format!(" (the agent is {other:?})"),

@@ -49,12 +49,12 @@ impl Checker {
                 // updates), and reconciliation answers repeat the last update
                 // forwarded, so each source is checked on its own.
                 let source = match (u.uuid, &u.agent, u.reason) {
-                    (Some(_), Some(agent), _) => Some(agent.host.clone()),
+                    (Some(_), Some(agent), _) => Some(agent.host.to_string()),
                     (_, _, Some(Reason::Reconciliation)) => None,
                     _ => Some("the master".to_string()),
                 };
                 if let Some(source) = source {
-                    let key = (framework, source, u.task.clone());
+                    let key = (framework, source, u.task.to_string());
                     if u.state == TaskState::Running && self.finals.contains(&key) {
                         return Err(broke(
                             Invariant::NothingRunsAfterAFinalState,
@@ -71,7 +71,7 @@ impl Checker {
                 aware_lost(shape, framework, u, r.at)?;
                 match (u.uuid, &u.agent) {
                     (Some(uuid), Some(agent)) => {
-                        let key = (agent.host.clone(), uuid);
+                        let key = (agent.host.to_string(), uuid);
                         let received = self.received_updates.entry(key.clone()).or_default();
                         *received += 1;
                         let sent = self.sent_updates.get(&key).copied().unwrap_or(0);
@@ -86,7 +86,7 @@ impl Checker {
                         }
                         // The status-update manager sends a stream's next update only
                         // once the previous one is acknowledged, and never goes back.
-                        let stream = (agent.host.clone(), framework, u.task.clone());
+                        let stream = (agent.host.to_string(), framework, u.task.to_string());
                         let head = self.stream_head.entry(stream).or_insert(uuid);
                         if uuid < *head {
                             return Err(broke(

@@ -95,8 +95,10 @@ impl Checker {
             let not_since = |at: Option<&Instant>| {
                 at.is_some_and(|at| self.registered_at.get(agent).is_none_or(|r| r <= at))
             };
-            let launch_lost =
-                not_since(self.lost.get(&Order::Task(framework.clone(), task.clone())));
+            let launch_lost = not_since(
+                self.lost
+                    .get(&Order::Task(framework.to_string(), task.to_string())),
+            );
             let taken_over = not_since(self.taken_over.get(agent));
             if !held && !launch_lost && !taken_over {
                 return Err(broke(
@@ -117,7 +119,7 @@ impl Checker {
                     .active
                     .iter()
                     .any(|(f, t, a)| f == framework && t == task && a == id);
-                let key = (framework.clone(), task.clone());
+                let key = (framework.to_string(), task.to_string());
                 let pending = agent
                     .pending_updates()
                     .any(|u| u.framework == *framework && u.task == *task);

@@ -199,7 +199,7 @@ impl Checker {
                 continue;
             }
             for (framework, task, state) in agent.tasks() {
-                let key = (framework.clone(), task.clone());
+                let key = (framework.to_string(), task.to_string());
                 let Some(&since) = self.terminal_since.get(&key) else {
                     continue;
                 };
@@ -259,6 +259,6 @@ fn views(c: &Cluster, books: &Books) -> Vec<(String, String, TaskView)> {
         .map(|(f, t, _)| (f, t))
         .chain(books.unreachable.iter().map(|(f, t, ..)| (f, t)))
         .chain(books.completed.iter().map(|(f, t, _)| (f, t)))
-        .filter_map(|(f, t)| Some((f.clone(), t.clone(), c.master().task_view(f, t)?)))
+        .filter_map(|(f, t)| Some((f.to_string(), t.to_string(), c.master().task_view(f, t)?)))
         .collect()
 }

@@ -211,7 +211,7 @@ fn an_agent_removed_twice_without_being_admitted_in_between_breaks_the_metrics_i
 
 fn agent(host: &str) -> AgentId {
     AgentId {
-        host: host.to_string(),
+        host: host.into(),
         incarnation: 1,
     }
 }

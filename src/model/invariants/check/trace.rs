@@ -28,7 +28,12 @@ impl Checker {
                     from: Endpoint::Agent(host),
                     message: Message::StatusUpdate(u),
                     ..
-                } => *self.sent_updates.entry((host.clone(), u.uuid)).or_default() += 1,
+                } => {
+                    *self
+                        .sent_updates
+                        .entry((host.to_string(), u.uuid))
+                        .or_default() += 1
+                }
                 TraceEvent::Sent {
                     to: Endpoint::Agent(host),
                     message: Message::AgentRegistered { agent, .. },
@@ -54,7 +59,7 @@ impl Checker {
                         let covers = covered(c, host, &order);
                         self.sent_now.push(Sent {
                             at: entry.at,
-                            host: host.clone(),
+                            host: host.to_string(),
                             order,
                             covers,
                         });
@@ -155,7 +160,8 @@ impl Checker {
                 if let Some(a) = c.agent(&agent.host).filter(|a| a.id() == Some(agent)) {
                     for (framework, task, _) in a.tasks() {
                         if shape.framework(framework).checkpointing == Checkpointing::Off {
-                            self.abandoned.insert((framework.clone(), task.clone()));
+                            self.abandoned
+                                .insert((framework.to_string(), task.to_string()));
                         }
                     }
                 }
@@ -170,11 +176,13 @@ impl Checker {
 fn order(host: &str, message: &Message) -> Option<Order> {
     match message {
         Message::RunTask { framework, task } => {
-            Some(Order::Task(framework.id.clone(), task.clone()))
+            Some(Order::Task(framework.id.to_string(), task.to_string()))
         }
-        Message::KillTask { framework, task } => Some(Order::Task(framework.clone(), task.clone())),
+        Message::KillTask { framework, task } => {
+            Some(Order::Task(framework.to_string(), task.to_string()))
+        }
         Message::ShutdownFramework { framework } => {
-            Some(Order::Framework(host.to_string(), framework.clone()))
+            Some(Order::Framework(host.to_string(), framework.to_string()))
         }
         Message::Shutdown { .. } => Some(Order::Agent(host.to_string())),
         _ => None,
@@ -187,7 +195,7 @@ fn covered(c: &Cluster, host: &str, order: &Order) -> Vec<(String, String)> {
         c.agent(host)
             .into_iter()
             .flat_map(|a| a.tasks())
-            .map(|(f, t, _)| (f.clone(), t.clone()))
+            .map(|(f, t, _)| (f.to_string(), t.to_string()))
     };
     match order {
         Order::Task(f, t) => vec![(f.clone(), t.clone())],

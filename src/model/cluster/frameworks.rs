@@ -55,10 +55,7 @@ impl Cluster {
         self.require_framework(framework)?;
         self.require_agent(host)?;
         let now = self.now;
-        if let Some(conduct) = self
-            .schedulers
-            .get_mut(framework)
-            .and_then(|s| s.conduct.as_mut())
+        if let Some(conduct) = self.conduct_mut(framework)
             && conduct.book.copy(task).is_none()
         {
             // A launch of the scenario's own: an instance of its own.

@@ -112,16 +112,16 @@ impl Cluster {
         self.schedulers.get(framework)?.conduct.as_ref()
     }
 
+    pub(super) fn conduct_mut(&mut self, framework: &str) -> Option<&mut Conduct> {
+        self.schedulers.get_mut(framework)?.conduct.as_mut()
+    }
+
     // ----- Events in -----------------------------------------------------------
 
     /// Books an event a framework received and queues it for its policies.
     pub(super) fn conduct_received(&mut self, framework: &str, event: &FrameworkEvent) {
         let live = self.policies_live;
-        let Some(conduct) = self
-            .schedulers
-            .get_mut(framework)
-            .and_then(|s| s.conduct.as_mut())
-        else {
+        let Some(conduct) = self.conduct_mut(framework) else {
             return;
         };
         let queued = match event {
@@ -245,11 +245,7 @@ impl Cluster {
                     return;
                 }
                 self.scheduler_did(framework, format!("kills task {task}"));
-                if let Some(conduct) = self
-                    .schedulers
-                    .get_mut(framework)
-                    .and_then(|s| s.conduct.as_mut())
-                {
+                if let Some(conduct) = self.conduct_mut(framework) {
                     conduct.killed.insert(task.clone().into());
                 }
                 if let Err(e) = self.kill(framework, &task, host.as_deref()) {
@@ -331,11 +327,7 @@ impl Cluster {
     /// time 0, if its framework keeps a book.
     pub(super) fn book_declared_task(&mut self, framework: &str, task: &str, host: &str) {
         let now = self.now;
-        if let Some(conduct) = self
-            .schedulers
-            .get_mut(framework)
-            .and_then(|s| s.conduct.as_mut())
-        {
+        if let Some(conduct) = self.conduct_mut(framework) {
             conduct.book.add_copy(task, task);
             conduct.book.launched(task, host, now);
             self.running_dirty.insert(host.to_string());
@@ -345,11 +337,7 @@ impl Cluster {
     /// A new copy of `instance`, waiting to be placed: the launches an event asks for
     /// are placed together once its actions are carried out ([`Cluster::place_pending`]).
     pub(super) fn launch_copy(&mut self, framework: &str, instance: &str) {
-        let Some(conduct) = self
-            .schedulers
-            .get_mut(framework)
-            .and_then(|s| s.conduct.as_mut())
-        else {
+        let Some(conduct) = self.conduct_mut(framework) else {
             return;
         };
         let task = conduct.book.next_task_name(instance);
@@ -359,11 +347,7 @@ impl Cluster {
 
     /// Drops a copy that is still waiting for an offer; whether there was one.
     fn cancel_pending(&mut self, framework: &str, task: &str) -> bool {
-        let Some(conduct) = self
-            .schedulers
-            .get_mut(framework)
-            .and_then(|s| s.conduct.as_mut())
-        else {
+        let Some(conduct) = self.conduct_mut(framework) else {
             return false;
         };
         let before = conduct.pending.len();
@@ -420,19 +404,15 @@ impl Cluster {
             offers[chosen].all_tasks += 1;
             let host = offers[chosen].host.clone();
             let now = self.now;
-            let conduct = self
-                .schedulers
-                .get_mut(framework)
-                .and_then(|s| s.conduct.as_mut())
-                .expect("checked above");
+            let conduct = self.conduct_mut(framework).expect("checked above");
             conduct.pending.pop_front();
             conduct.book.launched(&task, &host, now);
-            self.running_dirty.insert(host.clone());
             let instance = conduct
                 .book
                 .instance_of(&task)
                 .map(|i| i.name().to_string())
                 .unwrap_or_default();
+            self.running_dirty.insert(host.clone());
             let what = match task == instance {
                 true => format!("launches task {task} on agent {host}"),
                 false => format!("launches task {task}, a new copy of {instance}, on agent {host}"),
@@ -530,11 +510,7 @@ impl Cluster {
                     })
                     .collect()
             };
-            let conduct = self
-                .schedulers
-                .get_mut(&framework)
-                .and_then(|s| s.conduct.as_mut())
-                .expect("filtered above");
+            let conduct = self.conduct_mut(&framework).expect("filtered above");
             for (instance, copies) in counts {
                 let before = conduct
                     .running

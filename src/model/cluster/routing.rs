@@ -8,7 +8,7 @@
 use super::{Cluster, ClusterError, OperatorResponse, Received};
 use crate::model::agent::{AgentInput, AgentOutput};
 use crate::model::master::{Call, MasterInput, MasterOutput};
-use crate::model::message::{FrameworkEvent, Name};
+use crate::model::message::{FrameworkEvent, Name, TaskId};
 use crate::model::network::{Direction, Sent};
 use crate::model::trace::{Endpoint, Fact, TraceEntry, TraceEvent};
 use crate::time::Instant;
@@ -108,7 +108,9 @@ impl Cluster {
             }
             MasterOutput::Framework { framework, event } => {
                 let ack = match &event {
-                    FrameworkEvent::Update(u) => u.uuid.map(|uuid| (u.task.clone(), uuid, u.state)),
+                    FrameworkEvent::Update(u) => u
+                        .uuid
+                        .map(|uuid| (TaskId::from(u.task.as_str()), uuid, u.state)),
                     _ => None,
                 };
                 let now = self.now;
@@ -125,7 +127,7 @@ impl Cluster {
                         now,
                         MasterInput::Call(Call::Acknowledge {
                             framework,
-                            task: task.into(),
+                            task,
                             uuid,
                         }),
                     );

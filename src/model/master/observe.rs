@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::{AgentStatus, Master, Registry, TaskView, Timer, state_metric_name};
-use crate::model::message::{AgentId, FrameworkId, TaskId};
+use crate::model::message::{AgentId, FrameworkId, Name, TaskId};
 use crate::model::status::TaskState;
 use crate::time::Instant;
 
@@ -186,10 +186,11 @@ impl Master {
     }
 
     /// The registered agent ID on `host`, if any.
-    pub fn registered_on(&self, host: &str) -> Option<&AgentId> {
+    pub fn registered_on(&self, host: impl Into<Name>) -> Option<&AgentId> {
         // IDs order by host first: the agents of one host are one range.
+        let host = host.into();
         let from = AgentId {
-            host: host.into(),
+            host: host.clone(),
             incarnation: 0,
         };
         self.agents

@@ -6,26 +6,26 @@
 
 use super::{Master, MasterOutput};
 use crate::model::message::{
-    AgentId, AgentUpdate, FrameworkEvent, FrameworkId, StatusUpdate, TaskId,
+    AgentId, AgentUpdate, FrameworkEvent, FrameworkId, Name, StatusUpdate, TaskId,
 };
 use crate::model::trace::Fact;
 
 impl Master {
     // ----- Status updates ------------------------------------------------------
 
-    pub(super) fn status_update(&mut self, from: &str, update: AgentUpdate) {
+    pub(super) fn status_update(&mut self, from: &Name, update: AgentUpdate) {
         let agent = self.registered_on(from).cloned();
         let Some(agent) = agent else {
             // Rule D7: updates from removed or unreachable agents are dropped; before
             // 1.1 a removed agent is told to shut down.
             self.metrics.increment("master/invalid_status_updates");
-            let removed = self.removed.iter().find(|a| a.host == from).cloned();
+            let removed = self.removed.iter().find(|a| a.host == *from).cloned();
             if !self.version.has_unreachable() && removed.is_some() {
                 self.shutdown(from, "Status update from unknown agent");
             }
             self.push_fact(Fact::StatusUpdateDropped {
                 agent: removed.unwrap_or(AgentId {
-                    host: from.into(),
+                    host: from.clone(),
                     incarnation: 0,
                 }),
                 task: update.task,
@@ -77,7 +77,7 @@ impl Master {
         }
     }
 
-    pub(super) fn exited_executor(&mut self, from: &str, framework: FrameworkId, task: TaskId) {
+    pub(super) fn exited_executor(&mut self, from: &Name, framework: FrameworkId, task: TaskId) {
         // Rule D7: dropped from an agent that is not registered.
         let Some(agent) = self.registered_on(from).cloned() else {
             return;

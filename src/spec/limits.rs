@@ -24,6 +24,10 @@ pub const MAX_NAME_CHARS: usize = 1_000;
 /// The most table rows (data tables and examples, header rows included) in one file.
 pub const MAX_TABLE_ROWS: usize = 50_000;
 
+/// The most table cells in one file: a line of 64 KiB holds 32,000 cells, and 16 MiB
+/// of them cost the parser a GiB.
+pub const MAX_TABLE_CELLS: usize = 500_000;
+
 /// The most steps written in one file.
 pub const MAX_STEPS: usize = 200_000;
 

@@ -20,7 +20,9 @@ use super::ast::{
 use super::check;
 use super::diagnostic::{Diagnostic, Span, to_u32};
 use super::lexer::{self, Block, Line, Misspelling, Problem, Token};
-use super::limits::{MAX_LINE_BYTES, MAX_LINES, MAX_NAME_CHARS, MAX_STEPS, MAX_TABLE_ROWS};
+use super::limits::{
+    MAX_LINE_BYTES, MAX_LINES, MAX_NAME_CHARS, MAX_STEPS, MAX_TABLE_CELLS, MAX_TABLE_ROWS,
+};
 
 /// Parses a spec file. Accepts a leading byte-order mark and LF or CRLF line endings.
 pub fn parse(source: &str) -> ParsedFile {
@@ -62,6 +64,7 @@ pub fn parse(source: &str) -> ParsedFile {
         reported_orphan_step: false,
         reported_preamble: false,
         rows: 0,
+        cells: 0,
         steps: 0,
     };
     if too_many {
@@ -127,8 +130,9 @@ struct Parser<'a> {
     reported_orphan_step: bool,
     /// Text before `Feature:` is reported once.
     reported_preamble: bool,
-    /// Table rows and steps read so far (see `limits`).
+    /// Table rows, cells and steps read so far (see `limits`).
     rows: usize,
+    cells: usize,
     steps: usize,
 }
 
@@ -935,7 +939,25 @@ impl<'a> Parser<'a> {
                 }
                 continue;
             }
-            rows.push(self.row(line));
+            if self.cells > MAX_TABLE_CELLS {
+                continue;
+            }
+            let row = self.row(line);
+            let before = self.cells;
+            self.cells += row.cells.len();
+            if self.cells > MAX_TABLE_CELLS {
+                if before <= MAX_TABLE_CELLS {
+                    self.error(
+                        start(line),
+                        line.len(),
+                        format!("more than {MAX_TABLE_CELLS} table cells in one file"),
+                        "the limit is passed in this row",
+                    )
+                    .help("split the table or the file; rows past this one are not read");
+                }
+                continue;
+            }
+            rows.push(row);
         }
         if let Some((first, rest)) = rows.split_first() {
             let expected = first.cells.len();

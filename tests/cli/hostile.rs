@@ -116,6 +116,28 @@ fn a_table_of_a_million_rows_is_refused_at_the_first_row_past_the_limit() {
 }
 
 #[test]
+fn rows_of_32000_cells_are_refused_past_half_a_million_cells() {
+    let dir = scratch("hostile-cells");
+    write(&dir, "specs/good.feature", GOOD);
+    let row = format!("|{}\n", "x|".repeat(32_000));
+    let text = format!(
+        "Feature: cells\n  Scenario: wide rows\n    Then the master's metrics are:\n{}",
+        row.repeat(250)
+    );
+    write(&dir, "specs/cells.feature", &text);
+    let run = run_in(&dir, &[]);
+    assert_contained(&run);
+    let failure = run.failure("[unit] specs/cells.feature");
+    // 32,000 cells a row: the 16th row (line 19) passes 500,000.
+    for part in [
+        "error: more than 500000 table cells in one file\n",
+        "--> specs/cells.feature:19:1\n",
+    ] {
+        assert!(failure.contains(part), "no {part:?} in\n{failure}");
+    }
+}
+
+#[test]
 fn an_outline_of_a_million_examples_is_refused_before_it_is_expanded() {
     let dir = scratch("hostile-examples");
     write(&dir, "specs/good.feature", GOOD);

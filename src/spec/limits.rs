@@ -28,6 +28,14 @@ pub const MAX_TABLE_ROWS: usize = 50_000;
 /// of them cost the parser a GiB.
 pub const MAX_TABLE_CELLS: usize = 500_000;
 
+/// The most tags written in one file.
+pub const MAX_TAGS: usize = 10_000;
+
+/// The most tags one file's scenarios hold, each inheriting its feature's and rule's:
+/// a file of 3 MiB with a million tags on its feature and a thousand scenarios took
+/// 23 GiB without this limit and the one above.
+pub const MAX_EXPANDED_TAGS: usize = 1_000_000;
+
 /// The most steps written in one file.
 pub const MAX_STEPS: usize = 200_000;
 
@@ -38,8 +46,9 @@ pub const MAX_SCENARIOS: usize = 20_000;
 /// and an outline's steps in every example.
 pub const MAX_EXPANDED_STEPS: usize = 1_000_000;
 
-/// The most bytes of step text and table cells one file expands to, after outline
-/// values are substituted into them.
+/// The most bytes of text one file expands to: step texts, table cells and doc
+/// strings after outline values are substituted into them, and each example's
+/// values with the names of its columns (which repeat in every example).
 pub const MAX_EXPANDED_BYTES: usize = 64 * 1024 * 1024;
 
 #[cfg(test)]

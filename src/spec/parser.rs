@@ -21,7 +21,7 @@ use super::check;
 use super::diagnostic::{Diagnostic, Span, to_u32};
 use super::lexer::{self, Block, Line, Misspelling, Problem, Token};
 use super::limits::{
-    MAX_LINE_BYTES, MAX_LINES, MAX_NAME_CHARS, MAX_STEPS, MAX_TABLE_CELLS, MAX_TABLE_ROWS,
+    MAX_LINE_BYTES, MAX_LINES, MAX_NAME_CHARS, MAX_STEPS, MAX_TABLE_CELLS, MAX_TABLE_ROWS, MAX_TAGS,
 };
 
 /// Parses a spec file. Accepts a leading byte-order mark and LF or CRLF line endings.
@@ -66,6 +66,7 @@ pub fn parse(source: &str) -> ParsedFile {
         rows: 0,
         cells: 0,
         steps: 0,
+        tags_read: 0,
     };
     if too_many {
         parser
@@ -130,10 +131,11 @@ struct Parser<'a> {
     reported_orphan_step: bool,
     /// Text before `Feature:` is reported once.
     reported_preamble: bool,
-    /// Table rows, cells and steps read so far (see `limits`).
+    /// Table rows, cells, steps and tags read so far (see `limits`).
     rows: usize,
     cells: usize,
     steps: usize,
+    tags_read: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -351,6 +353,19 @@ impl<'a> Parser<'a> {
             if let Some(name) = word.strip_prefix('@') {
                 self.stray_words(line, stray.take(), previous.as_deref());
                 let span = Span::new(line.number, line.column(offset));
+                self.tags_read += 1;
+                if self.tags_read > MAX_TAGS {
+                    if self.tags_read == MAX_TAGS + 1 {
+                        self.error(
+                            span,
+                            word.chars().count(),
+                            format!("more than {MAX_TAGS} tags in one file"),
+                            "one tag too many",
+                        )
+                        .help("split the file; tags past this one are not read");
+                    }
+                    continue;
+                }
                 self.diagnostics.extend(check::tag(name, span));
                 self.tags.push(Tag {
                     name: name.to_string(),

@@ -138,6 +138,64 @@ fn rows_of_32000_cells_are_refused_past_half_a_million_cells() {
 }
 
 #[test]
+fn a_million_tags_on_a_feature_are_refused_before_its_scenarios_inherit_them() {
+    let dir = scratch("hostile-tags");
+    write(&dir, "specs/good.feature", GOOD);
+    let scenarios: String = (0..1_000)
+        .map(|i| format!("  Scenario: s{i}\n    Given an agent \"a1\"\n"))
+        .collect();
+    let tags = |n: usize| format!("{}\n", "@a ".repeat(n));
+    write(
+        &dir,
+        "specs/million.feature",
+        &format!("{}Feature: million\n{scenarios}", tags(20_000).repeat(50)),
+    );
+    // Within the limit on tags written, past the one on tags inherited.
+    write(
+        &dir,
+        "specs/inherited.feature",
+        &format!("{}Feature: inherited\n{scenarios}", tags(2_000).repeat(5)),
+    );
+    let run = run_in(&dir, &[]);
+    assert_contained(&run);
+    let million = run.failure("[unit] specs/million.feature");
+    assert!(
+        million.contains("error: more than 10000 tags in one file\n"),
+        "{}",
+        &million[..million.len().min(2_000)]
+    );
+    let inherited = run.failure("[unit] specs/inherited.feature");
+    assert!(
+        inherited.contains("error: the file expands to more than 1000000 tags"),
+        "{}",
+        &inherited[..inherited.len().min(2_000)]
+    );
+}
+
+#[test]
+fn column_names_repeated_in_every_example_count_towards_the_text_limit() {
+    let dir = scratch("hostile-header");
+    write(&dir, "specs/good.feature", GOOD);
+    let header: String = (0..10)
+        .map(|i| format!("|c{i}{}", "x".repeat(6_000)))
+        .collect();
+    let row = format!("{}|\n", "|1".repeat(10));
+    let text = format!(
+        "Feature: header\n  Scenario Outline: wide\n    Given an agent \"a1\"\n\n    Examples:\n{header}|\n{}",
+        row.repeat(20_000)
+    );
+    write(&dir, "specs/header.feature", &text);
+    let run = run_in(&dir, &[]);
+    assert_contained(&run);
+    let failure = run.failure("[unit] specs/header.feature");
+    assert!(
+        failure.contains("error: the file expands to more than 64 MiB of text"),
+        "{}",
+        &failure[failure.len().saturating_sub(3_000)..]
+    );
+}
+
+#[test]
 fn an_outline_of_a_million_examples_is_refused_before_it_is_expanded() {
     let dir = scratch("hostile-examples");
     write(&dir, "specs/good.feature", GOOD);

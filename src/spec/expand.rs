@@ -108,18 +108,25 @@ struct Expansion {
     long_names: Vec<Diagnostic>,
 }
 
+/// What a copy of a step or a cell costs besides its text (its record and its
+/// string's own allocation), counted with the text so that a table of a hundred
+/// thousand one-letter cells repeated in every scenario is seen for what it weighs.
+const STEP_COST: usize = std::mem::size_of::<Step>();
+const CELL_COST: usize = std::mem::size_of::<super::ast::Cell>() + 16;
+
 /// What expanding a scenario costs: its steps, and the bytes of their texts, table
-/// cells and doc strings (after substitution, for an outline's example).
+/// cells and doc strings (after substitution, for an outline's example) with the
+/// records that hold them.
 fn cost<'s>(steps: impl Iterator<Item = &'s Step>, values: &[(String, String)]) -> (usize, usize) {
     let mut count = 0;
     let mut bytes = 0usize;
     for step in steps {
         count += 1;
-        bytes = bytes.saturating_add(substituted_len(&step.text, values));
+        bytes = bytes.saturating_add(STEP_COST + substituted_len(&step.text, values));
         match &step.argument {
             Some(StepArgument::Table(table)) => {
                 for cell in table.rows.iter().flat_map(|r| &r.cells) {
-                    bytes = bytes.saturating_add(substituted_len(&cell.value, values));
+                    bytes = bytes.saturating_add(CELL_COST + substituted_len(&cell.value, values));
                 }
             }
             Some(StepArgument::DocString(doc)) => {
@@ -154,7 +161,7 @@ impl Expansion {
             ))
         } else if self.bytes.saturating_add(bytes) > MAX_EXPANDED_BYTES {
             Some(format!(
-                "more than {} MiB of text (steps, tables and examples' values, outline values substituted)",
+                "more than {} MiB of steps, tables and examples' values (outline values substituted)",
                 MAX_EXPANDED_BYTES / 1024 / 1024
             ))
         } else if self.tags + tags > MAX_EXPANDED_TAGS {
@@ -221,9 +228,9 @@ impl Expansion {
             let Some(header) = examples.header.as_ref() else {
                 continue;
             };
-            let names: usize = header.cells.iter().map(|c| c.value.len()).sum();
+            let names: usize = header.cells.iter().map(|c| CELL_COST + c.value.len()).sum();
             for (i, row) in examples.rows.iter().enumerate() {
-                let values: usize = row.cells.iter().map(|c| c.value.len()).sum();
+                let values: usize = row.cells.iter().map(|c| CELL_COST + c.value.len()).sum();
                 if !self.afford(0, 0, names + values, 0, place(row)) {
                     return;
                 }

@@ -44,12 +44,13 @@ pub const MAX_SCENARIOS: usize = 20_000;
 
 /// The most steps one file expands to: backgrounds are repeated in every scenario,
 /// and an outline's steps in every example.
-pub const MAX_EXPANDED_STEPS: usize = 1_000_000;
+pub const MAX_EXPANDED_STEPS: usize = 500_000;
 
-/// The most bytes of text one file expands to: step texts, table cells and doc
-/// strings after outline values are substituted into them, and each example's
-/// values with the names of its columns (which repeat in every example).
-pub const MAX_EXPANDED_BYTES: usize = 64 * 1024 * 1024;
+/// The most bytes one file expands to: step texts, table cells and doc strings after
+/// outline values are substituted into them, and each example's values with the
+/// names of its columns (which repeat in every example), each step and cell counted
+/// with the record that holds it.
+pub const MAX_EXPANDED_BYTES: usize = 128 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {

@@ -189,9 +189,31 @@ fn column_names_repeated_in_every_example_count_towards_the_text_limit() {
     assert_contained(&run);
     let failure = run.failure("[unit] specs/header.feature");
     assert!(
-        failure.contains("error: the file expands to more than 64 MiB of text"),
+        failure.contains("error: the file expands to more than 128 MiB of steps, tables"),
         "{}",
         &failure[failure.len().saturating_sub(3_000)..]
+    );
+}
+
+#[test]
+fn a_background_table_repeated_in_every_scenario_counts_its_cells_towards_the_limit() {
+    let dir = scratch("hostile-background-table");
+    write(&dir, "specs/good.feature", GOOD);
+    let row = format!("{}|\n", "|x".repeat(100));
+    let scenarios: String = (0..1_000)
+        .map(|i| format!("  Scenario: s{i}\n    When 1s pass\n"))
+        .collect();
+    let text = format!(
+        "Feature: table\n  Background:\n    Then the master's metrics are:\n{}{scenarios}",
+        row.repeat(1_000)
+    );
+    write(&dir, "specs/table.feature", &text);
+    let run = run_in(&dir, &[]);
+    assert_contained(&run);
+    let failure = run.failure("[unit] specs/table.feature");
+    assert!(
+        failure.contains("error: the file expands to more than 128 MiB of steps, tables"),
+        "{failure}"
     );
 }
 
@@ -229,7 +251,7 @@ fn an_outline_of_a_million_examples_is_refused_before_it_is_expanded() {
 }
 
 #[test]
-fn a_background_repeated_in_every_scenario_is_refused_past_a_million_steps() {
+fn a_background_repeated_in_every_scenario_is_refused_past_half_a_million_steps() {
     let dir = scratch("hostile-background");
     write(&dir, "specs/good.feature", GOOD);
     let mut text = String::from("Feature: background\n  Background:\n");
@@ -244,7 +266,7 @@ fn a_background_repeated_in_every_scenario_is_refused_past_a_million_steps() {
     assert_contained(&run);
     let failure = run.failure("[unit] specs/background.feature");
     assert!(
-        failure.contains("error: the file expands to more than 1000000 steps, counting background steps once per scenario"),
+        failure.contains("error: the file expands to more than 500000 steps, counting background steps once per scenario"),
         "{failure}"
     );
 }

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 
 use super::ast::{Examples, Feature, Row, ScenarioDef, Step, StepArgument, Tag};
 use super::diagnostic::{Diagnostic, Span};
-use super::limits::{MAX_EXPANDED_BYTES, MAX_EXPANDED_STEPS, MAX_NAME_CHARS, MAX_SCENARIOS};
+use super::limits::{
+    MAX_EXPANDED_BYTES, MAX_EXPANDED_STEPS, MAX_EXPANDED_TAGS, MAX_NAME_CHARS, MAX_SCENARIOS,
+};
 
 /// A runnable scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,26 +99,34 @@ struct Expansion {
     scenarios: Vec<Scenario>,
     /// Where each scenario's name is written, and how long it is, for diagnostics.
     places: Vec<(Span, usize)>,
-    /// Steps and bytes of step text and cells expanded so far (see `limits`).
+    /// Steps, bytes of step text and cells, and tags expanded so far (see `limits`).
     steps: usize,
     bytes: usize,
+    tags: usize,
     /// Set when a limit stopped the expansion: nothing more is expanded.
     stopped: Option<Diagnostic>,
     long_names: Vec<Diagnostic>,
 }
 
+/// What a copy of a step or a cell costs besides its text (its record and its
+/// string's own allocation), counted with the text so that a table of a hundred
+/// thousand one-letter cells repeated in every scenario is seen for what it weighs.
+const STEP_COST: usize = std::mem::size_of::<Step>();
+const CELL_COST: usize = std::mem::size_of::<super::ast::Cell>() + 16;
+
 /// What expanding a scenario costs: its steps, and the bytes of their texts, table
-/// cells and doc strings (after substitution, for an outline's example).
+/// cells and doc strings (after substitution, for an outline's example) with the
+/// records that hold them.
 fn cost<'s>(steps: impl Iterator<Item = &'s Step>, values: &[(String, String)]) -> (usize, usize) {
     let mut count = 0;
     let mut bytes = 0usize;
     for step in steps {
         count += 1;
-        bytes = bytes.saturating_add(substituted_len(&step.text, values));
+        bytes = bytes.saturating_add(STEP_COST + substituted_len(&step.text, values));
         match &step.argument {
             Some(StepArgument::Table(table)) => {
                 for cell in table.rows.iter().flat_map(|r| &r.cells) {
-                    bytes = bytes.saturating_add(substituted_len(&cell.value, values));
+                    bytes = bytes.saturating_add(CELL_COST + substituted_len(&cell.value, values));
                 }
             }
             Some(StepArgument::DocString(doc)) => {
@@ -129,13 +139,21 @@ fn cost<'s>(steps: impl Iterator<Item = &'s Step>, values: &[(String, String)]) 
 }
 
 impl Expansion {
-    /// Whether one more scenario of `steps` steps and `bytes` bytes fits the limits;
-    /// if not, the expansion stops with a diagnostic at `place`.
-    fn afford(&mut self, steps: usize, bytes: usize, place: (Span, usize)) -> bool {
+    /// Whether `scenarios` more scenarios (one, or none for text only) of `steps`
+    /// steps, `bytes` bytes and `tags` tags fit the limits; if not, the expansion
+    /// stops with a diagnostic at `place`.
+    fn afford(
+        &mut self,
+        scenarios: usize,
+        steps: usize,
+        bytes: usize,
+        tags: usize,
+        place: (Span, usize),
+    ) -> bool {
         if self.stopped.is_some() {
             return false;
         }
-        let over = if self.scenarios.len() >= MAX_SCENARIOS {
+        let over = if self.scenarios.len() + scenarios > MAX_SCENARIOS {
             Some(format!("more than {MAX_SCENARIOS} scenarios"))
         } else if self.steps + steps > MAX_EXPANDED_STEPS {
             Some(format!(
@@ -143,8 +161,12 @@ impl Expansion {
             ))
         } else if self.bytes.saturating_add(bytes) > MAX_EXPANDED_BYTES {
             Some(format!(
-                "more than {} MiB of step text, with outline values substituted",
+                "more than {} MiB of steps, tables and examples' values (outline values substituted)",
                 MAX_EXPANDED_BYTES / 1024 / 1024
+            ))
+        } else if self.tags + tags > MAX_EXPANDED_TAGS {
+            Some(format!(
+                "more than {MAX_EXPANDED_TAGS} tags, counting a feature's and a rule's tags once per scenario"
             ))
         } else {
             None
@@ -152,6 +174,7 @@ impl Expansion {
         let Some(over) = over else {
             self.steps += steps;
             self.bytes += bytes;
+            self.tags += tags;
             return true;
         };
         self.stopped = Some(
@@ -175,7 +198,8 @@ impl Expansion {
         if !def.is_outline {
             let (steps, bytes) = cost(context.background.iter().chain(&def.steps), &[]);
             let place = (def.title_span, def.title.chars().count());
-            if !self.afford(steps, bytes, place) {
+            let tags = context.tags.len() + def.tags.len();
+            if !self.afford(1, steps, bytes, tags, place) {
                 return;
             }
             self.push(
@@ -197,44 +221,45 @@ impl Expansion {
             );
             return;
         }
+        // Every row's values: the header's names repeat in each, so they count
+        // towards the limit on expanded text before they are copied.
+        let mut rows: Vec<OutlineRow<'_>> = Vec::new();
+        for examples in &def.examples {
+            let Some(header) = examples.header.as_ref() else {
+                continue;
+            };
+            let names: usize = header.cells.iter().map(|c| CELL_COST + c.value.len()).sum();
+            for (i, row) in examples.rows.iter().enumerate() {
+                let values: usize = row.cells.iter().map(|c| CELL_COST + c.value.len()).sum();
+                if !self.afford(0, 0, names + values, 0, place(row)) {
+                    return;
+                }
+                rows.push(OutlineRow {
+                    examples,
+                    n: i + 1,
+                    row,
+                    values: row_values(header, row),
+                });
+            }
+        }
         // Name every row first: whether a row needs the bracketed suffix depends on
-        // the names of all the others.
-        let rows: Vec<OutlineRow<'_>> = def
-            .examples
-            .iter()
-            .flat_map(|examples| {
-                let header = examples.header.as_ref();
-                examples
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .filter_map(move |(i, row)| {
-                        let values = row_values(header?, row);
-                        Some(OutlineRow {
-                            examples,
-                            n: i + 1,
-                            row,
-                            values,
-                        })
-                    })
-            })
-            .collect();
-        // A title is checked before it is built: values can make it huge.
+        // the names of all the others. A title is checked before it is built: values
+        // can make it huge. Each row's name is reported too long once at most.
+        let mut too_long = vec![false; rows.len()];
         let titles: Vec<String> = rows
             .iter()
-            .map(|row| {
-                let place = (
-                    row.row.span,
-                    usize::try_from(row.row.len).unwrap_or(usize::MAX),
-                );
+            .zip(&mut too_long)
+            .map(|(row, too_long)| {
                 if substituted_len(&def.title, &row.values) > MAX_NAME_CHARS * 4 {
-                    self.long_name(place, None);
+                    self.long_name(place(row.row), None);
+                    *too_long = true;
                     return def.title.clone();
                 }
                 let title = substitute(&def.title, &row.values);
                 let chars = title.chars().count();
                 if chars > MAX_NAME_CHARS {
-                    self.long_name(place, Some(chars));
+                    self.long_name(place(row.row), Some(chars));
+                    *too_long = true;
                 }
                 title
             })
@@ -246,27 +271,48 @@ impl Expansion {
         let templated = !placeholders(&def.title).is_empty();
         let background = cost(context.background.iter(), &[]);
         for (
-            OutlineRow {
-                examples,
-                n,
-                row,
-                values,
-            },
-            title,
-        ) in rows.iter().zip(&titles)
+            (
+                OutlineRow {
+                    examples,
+                    n,
+                    row,
+                    values,
+                },
+                title,
+            ),
+            reported,
+        ) in rows.iter().zip(&titles).zip(too_long)
         {
             let name = if templated && counts.get(title.as_str()) == Some(&1) {
                 title.clone()
             } else {
                 let label = examples.name.as_deref().unwrap_or("example");
-                let pairs: Vec<String> = values.iter().map(|(c, v)| format!("{c}={v}")).collect();
-                format!("{title} [{label} {n}: {}]", pairs.join(", "))
+                // Measured before it is built: the pairs repeat the header's names.
+                let suffix: usize = values.iter().map(|(c, v)| c.len() + v.len() + 3).sum();
+                if title.len() + label.len() + suffix > MAX_NAME_CHARS * 4 {
+                    if !reported {
+                        self.long_name(place(row), None);
+                    }
+                    format!("{title} [{label} {n}]")
+                } else {
+                    let pairs: Vec<String> =
+                        values.iter().map(|(c, v)| format!("{c}={v}")).collect();
+                    let name = format!("{title} [{label} {n}: {}]", pairs.join(", "));
+                    let chars = name.chars().count();
+                    if chars > MAX_NAME_CHARS && !reported {
+                        self.long_name(place(row), Some(chars));
+                    }
+                    name
+                }
             };
-            let place = (row.span, usize::try_from(row.len).unwrap_or(usize::MAX));
+            let place = place(row);
             let (own, bytes) = cost(def.steps.iter(), values);
+            let tags = context.tags.len() + def.tags.len() + examples.tags.len();
             if !self.afford(
+                1,
                 background.0 + own,
                 bytes.saturating_add(background.1),
+                tags,
                 place,
             ) {
                 return;
@@ -293,8 +339,12 @@ impl Expansion {
         }
     }
 
-    /// An example whose name, with its values, is longer than [`MAX_NAME_CHARS`].
+    /// An example whose name, with its values, is longer than [`MAX_NAME_CHARS`]. The
+    /// first ten of a file are reported: the rest say nothing new.
     fn long_name(&mut self, place: (Span, usize), chars: Option<usize>) {
+        if self.long_names.len() >= 10 {
+            return;
+        }
         let length = match chars {
             Some(chars) => format!("{chars} characters"),
             None => "far more characters".to_string(),
@@ -353,6 +403,11 @@ impl Expansion {
         }
         diagnostics
     }
+}
+
+/// Where a row is written, and how long it is, for diagnostics.
+fn place(row: &Row) -> (Span, usize) {
+    (row.span, usize::try_from(row.len).unwrap_or(usize::MAX))
 }
 
 /// The row's values by header column; missing cells (an error reported by the parser)

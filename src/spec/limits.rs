@@ -24,6 +24,18 @@ pub const MAX_NAME_CHARS: usize = 1_000;
 /// The most table rows (data tables and examples, header rows included) in one file.
 pub const MAX_TABLE_ROWS: usize = 50_000;
 
+/// The most table cells in one file: a line of 64 KiB holds 32,000 cells, and 16 MiB
+/// of them cost the parser a GiB.
+pub const MAX_TABLE_CELLS: usize = 500_000;
+
+/// The most tags written in one file.
+pub const MAX_TAGS: usize = 10_000;
+
+/// The most tags one file's scenarios hold, each inheriting its feature's and rule's:
+/// a file of 3 MiB with a million tags on its feature and a thousand scenarios took
+/// 23 GiB without this limit and the one above.
+pub const MAX_EXPANDED_TAGS: usize = 1_000_000;
+
 /// The most steps written in one file.
 pub const MAX_STEPS: usize = 200_000;
 
@@ -32,11 +44,13 @@ pub const MAX_SCENARIOS: usize = 20_000;
 
 /// The most steps one file expands to: backgrounds are repeated in every scenario,
 /// and an outline's steps in every example.
-pub const MAX_EXPANDED_STEPS: usize = 1_000_000;
+pub const MAX_EXPANDED_STEPS: usize = 500_000;
 
-/// The most bytes of step text and table cells one file expands to, after outline
-/// values are substituted into them.
-pub const MAX_EXPANDED_BYTES: usize = 64 * 1024 * 1024;
+/// The most bytes one file expands to: step texts, table cells and doc strings after
+/// outline values are substituted into them, and each example's values with the
+/// names of its columns (which repeat in every example), each step and cell counted
+/// with the record that holds it.
+pub const MAX_EXPANDED_BYTES: usize = 128 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {

@@ -20,7 +20,9 @@ use super::ast::{
 use super::check;
 use super::diagnostic::{Diagnostic, Span, to_u32};
 use super::lexer::{self, Block, Line, Misspelling, Problem, Token};
-use super::limits::{MAX_LINE_BYTES, MAX_LINES, MAX_NAME_CHARS, MAX_STEPS, MAX_TABLE_ROWS};
+use super::limits::{
+    MAX_LINE_BYTES, MAX_LINES, MAX_NAME_CHARS, MAX_STEPS, MAX_TABLE_CELLS, MAX_TABLE_ROWS, MAX_TAGS,
+};
 
 /// Parses a spec file. Accepts a leading byte-order mark and LF or CRLF line endings.
 pub fn parse(source: &str) -> ParsedFile {
@@ -62,7 +64,9 @@ pub fn parse(source: &str) -> ParsedFile {
         reported_orphan_step: false,
         reported_preamble: false,
         rows: 0,
+        cells: 0,
         steps: 0,
+        tags_read: 0,
     };
     if too_many {
         parser
@@ -127,9 +131,11 @@ struct Parser<'a> {
     reported_orphan_step: bool,
     /// Text before `Feature:` is reported once.
     reported_preamble: bool,
-    /// Table rows and steps read so far (see `limits`).
+    /// Table rows, cells, steps and tags read so far (see `limits`).
     rows: usize,
+    cells: usize,
     steps: usize,
+    tags_read: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -347,6 +353,19 @@ impl<'a> Parser<'a> {
             if let Some(name) = word.strip_prefix('@') {
                 self.stray_words(line, stray.take(), previous.as_deref());
                 let span = Span::new(line.number, line.column(offset));
+                self.tags_read += 1;
+                if self.tags_read > MAX_TAGS {
+                    if self.tags_read == MAX_TAGS + 1 {
+                        self.error(
+                            span,
+                            word.chars().count(),
+                            format!("more than {MAX_TAGS} tags in one file"),
+                            "one tag too many",
+                        )
+                        .help("split the file; tags past this one are not read");
+                    }
+                    continue;
+                }
                 self.diagnostics.extend(check::tag(name, span));
                 self.tags.push(Tag {
                     name: name.to_string(),
@@ -935,7 +954,25 @@ impl<'a> Parser<'a> {
                 }
                 continue;
             }
-            rows.push(self.row(line));
+            if self.cells > MAX_TABLE_CELLS {
+                continue;
+            }
+            let row = self.row(line);
+            let before = self.cells;
+            self.cells += row.cells.len();
+            if self.cells > MAX_TABLE_CELLS {
+                if before <= MAX_TABLE_CELLS {
+                    self.error(
+                        start(line),
+                        line.len(),
+                        format!("more than {MAX_TABLE_CELLS} table cells in one file"),
+                        "the limit is passed in this row",
+                    )
+                    .help("split the table or the file; rows past this one are not read");
+                }
+                continue;
+            }
+            rows.push(row);
         }
         if let Some((first, rest)) = rows.split_first() {
             let expected = first.cells.len();

@@ -116,6 +116,108 @@ fn a_table_of_a_million_rows_is_refused_at_the_first_row_past_the_limit() {
 }
 
 #[test]
+fn rows_of_32000_cells_are_refused_past_half_a_million_cells() {
+    let dir = scratch("hostile-cells");
+    write(&dir, "specs/good.feature", GOOD);
+    let row = format!("|{}\n", "x|".repeat(32_000));
+    let text = format!(
+        "Feature: cells\n  Scenario: wide rows\n    Then the master's metrics are:\n{}",
+        row.repeat(250)
+    );
+    write(&dir, "specs/cells.feature", &text);
+    let run = run_in(&dir, &[]);
+    assert_contained(&run);
+    let failure = run.failure("[unit] specs/cells.feature");
+    // 32,000 cells a row: the 16th row (line 19) passes 500,000.
+    for part in [
+        "error: more than 500000 table cells in one file\n",
+        "--> specs/cells.feature:19:1\n",
+    ] {
+        assert!(failure.contains(part), "no {part:?} in\n{failure}");
+    }
+}
+
+#[test]
+fn a_million_tags_on_a_feature_are_refused_before_its_scenarios_inherit_them() {
+    let dir = scratch("hostile-tags");
+    write(&dir, "specs/good.feature", GOOD);
+    let scenarios: String = (0..1_000)
+        .map(|i| format!("  Scenario: s{i}\n    Given an agent \"a1\"\n"))
+        .collect();
+    let tags = |n: usize| format!("{}\n", "@a ".repeat(n));
+    write(
+        &dir,
+        "specs/million.feature",
+        &format!("{}Feature: million\n{scenarios}", tags(20_000).repeat(50)),
+    );
+    // Within the limit on tags written, past the one on tags inherited.
+    write(
+        &dir,
+        "specs/inherited.feature",
+        &format!("{}Feature: inherited\n{scenarios}", tags(2_000).repeat(5)),
+    );
+    let run = run_in(&dir, &[]);
+    assert_contained(&run);
+    let million = run.failure("[unit] specs/million.feature");
+    assert!(
+        million.contains("error: more than 10000 tags in one file\n"),
+        "{}",
+        &million[..million.len().min(2_000)]
+    );
+    let inherited = run.failure("[unit] specs/inherited.feature");
+    assert!(
+        inherited.contains("error: the file expands to more than 1000000 tags"),
+        "{}",
+        &inherited[..inherited.len().min(2_000)]
+    );
+}
+
+#[test]
+fn column_names_repeated_in_every_example_count_towards_the_text_limit() {
+    let dir = scratch("hostile-header");
+    write(&dir, "specs/good.feature", GOOD);
+    let header: String = (0..10)
+        .map(|i| format!("|c{i}{}", "x".repeat(6_000)))
+        .collect();
+    let row = format!("{}|\n", "|1".repeat(10));
+    let text = format!(
+        "Feature: header\n  Scenario Outline: wide\n    Given an agent \"a1\"\n\n    Examples:\n{header}|\n{}",
+        row.repeat(20_000)
+    );
+    write(&dir, "specs/header.feature", &text);
+    let run = run_in(&dir, &[]);
+    assert_contained(&run);
+    let failure = run.failure("[unit] specs/header.feature");
+    assert!(
+        failure.contains("error: the file expands to more than 128 MiB of steps, tables"),
+        "{}",
+        &failure[failure.len().saturating_sub(3_000)..]
+    );
+}
+
+#[test]
+fn a_background_table_repeated_in_every_scenario_counts_its_cells_towards_the_limit() {
+    let dir = scratch("hostile-background-table");
+    write(&dir, "specs/good.feature", GOOD);
+    let row = format!("{}|\n", "|x".repeat(100));
+    let scenarios: String = (0..1_000)
+        .map(|i| format!("  Scenario: s{i}\n    When 1s pass\n"))
+        .collect();
+    let text = format!(
+        "Feature: table\n  Background:\n    Then the master's metrics are:\n{}{scenarios}",
+        row.repeat(1_000)
+    );
+    write(&dir, "specs/table.feature", &text);
+    let run = run_in(&dir, &[]);
+    assert_contained(&run);
+    let failure = run.failure("[unit] specs/table.feature");
+    assert!(
+        failure.contains("error: the file expands to more than 128 MiB of steps, tables"),
+        "{failure}"
+    );
+}
+
+#[test]
 fn an_outline_of_a_million_examples_is_refused_before_it_is_expanded() {
     let dir = scratch("hostile-examples");
     write(&dir, "specs/good.feature", GOOD);
@@ -149,7 +251,7 @@ fn an_outline_of_a_million_examples_is_refused_before_it_is_expanded() {
 }
 
 #[test]
-fn a_background_repeated_in_every_scenario_is_refused_past_a_million_steps() {
+fn a_background_repeated_in_every_scenario_is_refused_past_half_a_million_steps() {
     let dir = scratch("hostile-background");
     write(&dir, "specs/good.feature", GOOD);
     let mut text = String::from("Feature: background\n  Background:\n");
@@ -164,7 +266,7 @@ fn a_background_repeated_in_every_scenario_is_refused_past_a_million_steps() {
     assert_contained(&run);
     let failure = run.failure("[unit] specs/background.feature");
     assert!(
-        failure.contains("error: the file expands to more than 1000000 steps, counting background steps once per scenario"),
+        failure.contains("error: the file expands to more than 500000 steps, counting background steps once per scenario"),
         "{failure}"
     );
 }
